@@ -1,0 +1,3 @@
+"""Websocket routes owned by this app."""
+
+websocket_urlpatterns: list = []
