@@ -1,0 +1,95 @@
+"""Hashed text features shared by training and run time (numpy only, no Python loop per char).
+
+A prompt becomes a sparse vector of 2**BITS buckets: word unigrams and bigrams (meaning) plus
+character 3-5-grams inside a light normalisation (robust to other languages, typos, leetspeak
+and spacing tricks). Values are sublinear term frequencies, L2-normalised, so long jailbreak
+templates and one-line questions live on the same scale.
+"""
+
+import re
+import unicodedata
+import zlib
+
+import numpy as np
+
+BITS = 18
+DIM = 1 << BITS
+MASK = np.uint64(DIM - 1)
+MAX_CHARS = 12_000  # word features: the head and the tail of huge prompts
+CHAR_HEAD, CHAR_TAIL = 1_500, 500  # char n-grams: a smaller window, they are 10x as many
+CHAR_NGRAMS = (3, 4, 5)
+CHAR_WEIGHT = 0.6  # char n-grams are many and individually weak
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Leetspeak folding for the char n-grams ("h4ck" ~ "hack"), as a lookup table over ASCII.
+_LEET_TABLE = np.arange(128, dtype=np.uint32)
+for _src, _dst in zip("0134573@$", "oieasstas", strict=True):
+    _LEET_TABLE[ord(_src)] = ord(_dst)
+_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if len(text) > MAX_CHARS:
+        half = MAX_CHARS // 2
+        text = text[:half] + " " + text[-half:]
+    return text
+
+
+def _word_hashes(text: str) -> np.ndarray:
+    words = _WORD_RE.findall(text)
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    uni = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    bi = (uni[:-1] * _PRIME) ^ (uni[1:] + np.uint64(0x51ED27))
+    return np.concatenate([uni * _MIX, bi * _MIX + np.uint64(1)])
+
+
+def _char_hashes(text: str) -> np.ndarray:
+    squeezed = " " + " ".join(text.split()) + " "
+    codes = np.frombuffer(squeezed.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.where(codes < 128, _LEET_TABLE[np.minimum(codes, 127)], codes).astype(np.uint64)
+    parts = []
+    h = codes
+    # Extend the rolling hash one character at a time: h_n[i] = h_{n-1}[i] * P + c[i + n - 1].
+    for n in range(2, CHAR_NGRAMS[-1] + 1):
+        if codes.size < n:
+            break
+        h = h[:-1] * _PRIME + codes[n - 1 :]
+        if n in CHAR_NGRAMS:
+            parts.append(h * _MIX + np.uint64(n * 7919))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+
+
+def _buckets(hashes: np.ndarray) -> np.ndarray:
+    return ((hashes >> np.uint64(29)) ^ hashes) & MASK
+
+
+def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket indices, float32 values) of the L2-normalised feature vector.
+
+    Indices may repeat (one entry per occurrence; summing duplicates gives the distinct
+    vector): that avoids a sort or a scan over all buckets on the hot path, and scipy's CSR
+    matrix sums duplicates, so training sees exactly the same vector.
+    """
+    with np.errstate(over="ignore"):
+        text = normalise(text)
+        words = _buckets(_word_hashes(text))
+        if len(text) > CHAR_HEAD + CHAR_TAIL:
+            chars = _buckets(_char_hashes(text[:CHAR_HEAD] + " " + text[-CHAR_TAIL:]))
+        else:
+            chars = _buckets(_char_hashes(text))
+    index = np.concatenate([words, chars]).astype(np.intp)
+    if index.size == 0:
+        return index, np.zeros(0, dtype=np.float32)
+    weight = np.full(index.size, CHAR_WEIGHT, dtype=np.float64)
+    weight[: words.size] = 1.0
+    counts = np.bincount(index, weights=weight, minlength=DIM)[index]
+    # Bucket value log1p(count), spread over its occurrences in proportion to their weight.
+    share = weight / counts
+    log_counts = np.log1p(counts)
+    # Elementwise sums, not np.dot: BLAS calls hand small vectors to a thread pool, which
+    # costs milliseconds on a busy machine.
+    norm = float(np.sqrt((share * log_counts * log_counts).sum())) or 1.0
+    return index, (share * log_counts / norm).astype(np.float32)

@@ -1,0 +1,763 @@
+# ruff: noqa: RUF001  (non-ASCII letters and quotes are part of the multilingual patterns)
+"""Curated rules: jailbreak and prompt-injection markers (many languages), obfuscation hints,
+a hazard lexicon that names the category of a harmful request, and benign technical contexts.
+
+The linear model decides *whether* a prompt is harmful; these rules add recall on well-known
+attack phrasings the model may not have seen, and say *which* hazard it is.
+"""
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    score: float
+    pattern: re.Pattern
+    gate: tuple[str, ...] = ()  # cheap substrings; the regex only runs when one is present
+
+
+def _rules(category: str, score: float, *patterns: str, gate: tuple[str, ...] = ()) -> list[Rule]:
+    # One alternation per group: a single scan of the text instead of one per pattern.
+    merged = "|".join(f"(?:{p})" for p in patterns)
+    return [Rule(category, score, re.compile(merged, re.UNICODE), gate)]
+
+
+_GATES = {
+    "override": (
+        "follow",
+        "vergiss",
+        "vergessen",
+        "oubli",
+        "olvida",
+        "ignor",
+        "disregard",
+        "forget",
+        "override",
+        "bypass",
+        "skip",
+        "vorherig",
+        "bisherig",
+        "obigen",
+        "vorigen",
+        "précéd",
+        "preced",
+        "anterior",
+        "предыдущ",
+        "прежн",
+        "вышеуказ",
+        "忽略",
+        "無視",
+        "무시",
+        "negeer",
+        "zignoruj",
+        "निर्देश",
+        "αγνοή",
+        "تجاهل",
+        "önceki",
+        "abaikan",
+        "bỏ qua",
+    ),
+    "reveal": (
+        "reveal",
+        "print",
+        "show",
+        "output",
+        "repeat",
+        "display",
+        "leak",
+        "tell me",
+        "system",
+        "admin",
+        "developer",
+        "[",
+        "<",
+        "new instruction",
+        "new rule",
+        "reading this",
+        "task",
+        "goal",
+        "pwned",
+    ),
+    "persona": ("anything now", " mode", "bound", "free", "jailbr", "ethical", "moral", "content"),
+    "persona_soft": (
+        "uncensored",
+        "unfiltered",
+        "amoral",
+        "unrestricted",
+        "character",
+        "refuse",
+        "decline",
+        "say no",
+        "sorry",
+        "can't",
+        "safety",
+        "content",
+        "developer",
+        "act ",
+        "pretend",
+        "role",
+        "polic",
+        "ohne",
+        "sans",
+        "sin ",
+        "senza",
+        "sem ",
+        "без",
+        "限制",
+    ),
+    "copyright": ("lyrics", "passage", "text", "chapter"),
+}
+
+
+_PREV = (
+    r"(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+)?"  # not "my": users may revise their own requests
+    r"(?:previous|prior|above|earlier|preceding|former|initial|original)"
+)
+_INSTR = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context|commands?)"
+
+RULES: list[Rule] = [
+    *_rules(
+        "prompt_injection",
+        0.9,  # a marker alone flags; blocking (0.92) needs the model to agree
+        rf"\b(?:ignore|disregard|forget|override|bypass|skip)\s+{_PREV}\s+{_INSTR}",
+        r"\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:above|before|previously|you\s+were\s+told)",
+        r"\b(?:ignore|disregard|forget)\s+(?:the|everything|all(?:\s+the)?)\s+(?:text\s+|instructions?\s+)?"
+        r"(?:above|before\s+this|that\s+came\s+before)",
+        r"\b(?:do\s+not|don't)\s+follow\s+(?:the|your)\s+(?:previous|above|original|system)\s+(?:instructions?|rules)",
+        r"\b(?:vergiss|vergessen\s+sie)\s+(?:alles|alle\s+(?:vorherigen\s+)?(?:anweisungen|aufgaben|regeln))",
+        r"\boublie[zs]?\s+tout(?:\s+ce\s+qui\s+précède|es?\s+(?:les\s+)?(?:instructions|consignes))",
+        r"\bolvida\s+todo\s+lo\s+(?:anterior|que\s+te\s+(?:dije|han\s+dicho))",
+        r"ignorier\w*\s+(?:alle\s+)?(?:vorherigen|bisherigen|obigen|vorigen)\s+(?:anweisungen|befehle|regeln)",
+        r"ignor\w+\s+(?:toutes\s+)?(?:les\s+)?instructions\s+(?:précédentes|precedentes|antérieures)",
+        r"ignor\w+\s+(?:todas\s+)?(?:las\s+|as\s+)?(?:instrucciones|instruções|instrucoes)\s+(?:anteriores|previas)",
+        r"ignora\w*\s+(?:tutte\s+)?(?:le\s+)?istruzioni\s+(?:precedenti|sopra)",
+        r"игнорир\w*\s+(?:все\s+)?(?:предыдущие|прежние|вышеуказанные)\s+(?:инструкции|указания|правила)",
+        r"忽略(?:之前|以前|上面|先前|前面)(?:的)?(?:所有)?(?:指令|指示|说明|规则)",
+        r"(?:以前|前|上記)の(?:指示|命令|ルール)を(?:すべて)?無視",
+        r"이전\s*(?:의\s*)?(?:지시|명령|지침)\w*\s*무시",
+        r"negeer\s+(?:alle\s+)?(?:vorige|eerdere)\s+instructies",
+        r"zignoruj\s+(?:wszystkie\s+)?(?:poprzednie|wcześniejsze)\s+instrukcje",
+        r"पिछले\s+(?:सभी\s+)?निर्देशों\s+(?:को\s+)?(?:की\s+)?(?:अनदेखी|अनदेखा|नज़रअंदाज़)",
+        r"αγνοήστε\s+(?:όλες\s+)?τις\s+προηγούμενες\s+οδηγίες",
+        r"تجاهل\s+(?:جميع\s+)?(?:التعليمات|الأوامر)\s+السابقة",
+        r"önceki\s+(?:tüm\s+)?talimatları\s+(?:yok\s+say|görmezden\s+gel)",
+        r"abaikan\s+(?:semua\s+)?instruksi\s+sebelumnya",
+        r"bỏ\s+qua\s+(?:tất\s+cả\s+)?(?:các\s+)?hướng\s+dẫn\s+trước",
+        gate=_GATES["override"],
+    ),
+    *_rules(
+        "intellectual_property",
+        0.6,
+        r"\b(?:generate|write|give|print|reproduce|output|recite)\s+(?:me\s+)?(?:the\s+)?(?:full\s+|complete\s+|entire\s+)?"
+        r"(?:lyrics|(?:a\s+)?(?:long\s+)?passage|text|first\s+chapter|chapter\s+\w+)\s+(?:of|from)\s+[\"“'‘]",
+        gate=_GATES["copyright"],
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"\b(?:reveal|print|show|output|repeat|display|leak|tell\s+me)\s+(?:me\s+)?(?:your|the)\s+(?:full\s+|entire\s+|hidden\s+|initial\s+|original\s+)?(?:system\s+prompt|initial\s+prompt|hidden\s+instructions|instructions\s+above|secret\s+(?:key|password))",
+        r"(?:^|\n)\s*(?:#+\s*)?(?:system|admin|developer)\s*(?:override|message|instruction)s?\s*[:#]",
+        r"\[/?(?:system|inst)\]|<\|?(?:im_start|system)\|?>|</?(?:system|instructions?)>",
+        r"\bnew\s+(?:instructions?|rules?)\s*(?:from\s+the\s+(?:developer|admin|system))?\s*:",
+        r"\bai\s+(?:agents?|assistants?|models?)\s+reading\s+this\b",
+        r"\b(?:your\s+real|the\s+actual|your\s+new)\s+(?:task|instructions?|goal)\s+(?:is|are)\b",
+        r"\bi\s+have\s+been\s+pwned\b",
+        gate=_GATES["reveal"],
+    ),
+    # Indirect injection: data (an email, a page, a résumé, tool output) that talks to the model.
+    # One rule per marker, each behind its own cheap substring gate (hot-path cost on 8 KB prompts).
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"\b(?:note|message|instructions?|reminder|p\.?s\.?)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?"
+        r"(?:ai|a\.i\.|assistants?|llms?|language\s+models?|chatbots?|bots?|gpt|screeners?|ai\s+agents?)\b",
+        gate=(
+            "note to",
+            "note for",
+            "message to",
+            "message for",
+            "instructions for",
+            "instruction for",
+            "reminder to",
+            "reminder for",
+            "p.s",
+            "ps to",
+            "ps for",
+        ),
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"\b(?:ai|assistant|ai\s+agent|llm|chatbot|gpt)\s*[:,]\s*(?:please\s+)?(?:disregard|ignore|forget|override|"
+        r"you\s+must|instead|do\s+not\s+(?:tell|mention|reveal))",
+        gate=(
+            "ai:",
+            "ai,",
+            "assistant:",
+            "assistant,",
+            "agent:",
+            "agent,",
+            "llm:",
+            "llm,",
+            "gpt:",
+            "gpt,",
+            "chatbot:",
+            "chatbot,",
+        ),
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"\bwhen\s+you\s+(?:summari[sz]e|translate|read|process|analy[sz]e)\s+this\b.{0,60}\b(?:also|instead|"
+        r"make\s+sure|you\s+must)\b",
+        gate=("when you summar", "when you transl", "when you read", "when you process", "when you analy"),
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"\b(?:forget|disregard|ignore)\s+(?:all\s+)?(?:of\s+)?your\s+(?:instructions|guidelines|rules|programming|training)",
+        r"\boublie[zs]?\s+(?:tes|vos|toutes\s+(?:tes|vos|les))\s+(?:instructions|consignes|règles)",
+        r"\bolvida\s+(?:tus|todas\s+(?:tus|las))\s+(?:instrucciones|reglas)",
+        r"\bvergiss\s+(?:deine|alle\s+(?:deine\s+)?)(?:anweisungen|regeln|instruktionen)",
+        r"\bdimentica\s+(?:le\s+tue|tutte\s+le)\s+(?:istruzioni|regole)",
+        r"\besque[çc]a\s+(?:suas|todas\s+as)\s+(?:instru[çc][õo]es|regras)",
+        r"\bзабудь\s+(?:все\s+)?(?:свои\s+|твои\s+)?(?:инструкции|правила)",
+        gate=(
+            "your instr",
+            "your guid",
+            "your rul",
+            "your prog",
+            "your train",
+            "oubli",
+            "olvida",
+            "vergiss",
+            "dimentica",
+            "esque",
+            "забудь",
+        ),
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"display\s*:\s*none[^>]{0,80}>[^<]{0,300}\b(?:assistant|ai|model|you\s+must|ignore|tell\s+the)",
+        gate=("display",),
+    ),
+    *_rules(
+        "prompt_injection",
+        0.85,
+        r"!\[[^\]]{0,80}\]\(https?://[^)\s]{1,200}[?&](?:secret|token|key|password|history|conversation|chat|data)=",
+        gate=("![",),
+    ),
+    *_rules(
+        "jailbreak",
+        0.88,  # a marker alone flags; blocking (0.9) needs the model to agree
+        r"\bdo\s+anything\s+now\b",
+        r"\b(?:developer|dev|god|jailbreak|unrestricted|unfiltered|evil)\s+mode\s+(?:enabled|on|activated)\b",
+        r"\byou\s+are\s+(?:now\s+)?(?:no\s+longer|not)\s+(?:bound|restricted|limited)\s+by\b",
+        r"\b(?:free|freed|broken\s+free)\s+(?:from|of)\s+(?:the\s+)?(?:typical\s+)?(?:confines|restrictions|rules|limitations|shackles)\b",
+        r"\b(?:jailbreak|jailbroken)\b",
+        r"\bwithout\s+(?:any\s+)?(?:ethical|moral)\s+(?:guidelines|restrictions|boundaries|constraints|considerations)\b",
+        r"\bno\s+(?:ethical|moral|content)\s+(?:guidelines|restrictions|boundaries|filters|policies|limits)\b",
+        gate=_GATES["persona"],
+    ),
+    *_rules(
+        "jailbreak",
+        0.75,
+        r"\b(?:uncensored|unfiltered|amoral|unrestricted)\s+(?:ai|assistant|chatbot|model|version|response|answers?)\b",
+        r"\bstay\s+in\s+character\b",
+        r"\b(?:never|don't|do\s+not|will\s+not|won't)\s+(?:refuse|decline|say\s+(?:no|sorry|you\s+can't))\b",
+        r"\b(?:ignore|bypass|disable|turn\s+off)\s+(?:all\s+|your\s+)?(?:safety|content)\s+(?:filters?|policies|protocols|guidelines)\b",
+        r"\bdeveloper\s+mode\b",
+        r"\b(?:act|pretend|roleplay|role-play)\s+(?:as|to\s+be)\s+an?\s+(?:ai|chatbot|assistant)\s+(?:with(?:out)?|that\s+has\s+no)\b",
+        r"\b(?:openai|anthropic|content)\s+polic(?:y|ies)\b.{0,80}\b(?:ignore|bypass|no\s+longer|don't\s+apply|not\s+apply)",
+        r"(?:ohne|sans|sin|senza|sem|без)\s+(?:jegliche\s+|aucune\s+|ninguna\s+|alcuna\s+|nenhuma\s+)?(?:einschränkungen|zensur|restriction|restricciones|limiti|restrições|ограничений|цензуры)",
+        r"(?:没有任何限制|没有限制|無制限|制限のない)",
+        gate=_GATES["persona_soft"],
+    ),
+]
+
+_PERSON = (
+    r"(?:someone|somebody|a\s+person|people|persons|him|her|them|my\s+(?:\w+\s+)?(?:wife|husband|girlfriend|"
+    r"boyfriend|ex|partner|boss|neighbou?r|teacher|classmate|coworker|colleague|roommate|mother|father|mom|dad|"
+    r"son|daughter|child|kids?|family|sister|brother|friend|spouse)|a\s+(?:child|kid|baby|woman|man|girl|boy|"
+    r"cop|police\s+officer|politician|judge|witness|stranger|homeless\s+person)|the\s+(?:president|"
+    r"police|witness|judge|teacher)|(?:a|the)\s+crowd|civilians|protesters|jews|muslims|immigrants|"
+    r"black\s+people|gay\s+people)"
+    # "kill a child process", "kill the parent thread": a technical object, not a person.
+    r"(?!\s+(?:process\w*|threads?|nodes?|elements?|components?|class\w*|widgets?|windows?|pids?|tasks?|jobs?))"
+)
+_VIOLENT_VERB = (
+    r"(?:kill|murder|execute|terminate|strangle|choke|shoot|stab|poison|drown|hurt|harm|injure|torture|"
+    r"kidnap|abduct|beat\s+up|attack|assault|maim|behead|slaughter|run\s+over|smash|suffocate|burn|"
+    r"overpower|paralyze)"
+)
+# Harmful *requests*: a violent verb aimed at a person, building weapons or malware, buying drugs,
+# self-harm methods. Checked in a small window; benign frames ("kill a process") never match
+# because the object must be a person or a weapon/drug/malware noun.
+HARM_RULES: list[Rule] = [
+    *_rules(
+        "violent_crimes",
+        0.75,
+        rf"\b{_VIOLENT_VERB}(?:s|ing)?\s+(?:\w+\s+){{0,2}}?{_PERSON}\b",
+        r"\b(?:end|take)\s+(?:my\s+)?(?:\w+\s+)?(?:wife|husband|neighbou?r|boss|partner)'?s\s+life",
+        gate=(
+            "kill",
+            "murder",
+            "execut",
+            "terminat",
+            "strang",
+            "chok",
+            "shoot",
+            "stab",
+            "poison",
+            "drown",
+            "hurt",
+            "harm",
+            "injur",
+            "tortur",
+            "kidnap",
+            "abduct",
+            "beat",
+            "attack",
+            "assault",
+            "maim",
+            "behead",
+            "slaughter",
+            "run over",
+            "smash",
+            "suffocat",
+            "bury",
+            "burn",
+            "eliminat",
+            "take out",
+            "get rid",
+            "overpower",
+            "paraly",
+            "disable",
+            "life",
+        ),
+    ),
+    *_rules(
+        "indiscriminate_weapons",
+        0.8,
+        r"\b(?:make|build|assemble|create|construct|manufacture|synthesi[sz]e|produce|obtain|get|buy|"
+        r"detonate|plant|set\s+off)\w*\s+(?:a\s+|an\s+|some\s+)?(?!bath\b|seed\b|photo\b|glitter\b)(?:\w+\s+)?"
+        r"(?:pipe\s+)?(?:bomb|explosive|"
+        r"ied|grenade|nerve\s+agent|sarin|ricin|anthrax|bioweapon|chemical\s+weapon|nuclear\s+weapon|dirty\s+bomb|"
+        r"napalm|molotov|thermite|mustard\s+gas|chlorine\s+gas|toxic\s+gas)s?\b(?!\s+(?:recipe\s+)?(?:for\s+)?"
+        r"(?:bath|cake|cocktail\s+party))",
+        gate=(
+            "bomb",
+            "explosiv",
+            "ied",
+            "grenade",
+            "nerve",
+            "sarin",
+            "ricin",
+            "anthrax",
+            "weapon",
+            "napalm",
+            "molotov",
+            "thermite",
+            "gas",
+        ),
+    ),
+    *_rules(
+        "malware_cyber",
+        0.75,
+        r"\b(?:write|create|make|develop|build|code|program|spread|deploy|distribute|install|design|generate)\w*"
+        r"\s+(?:a\s+|an\s+|some\s+|my\s+|the\s+)?(?:\w+\s+)?(?:malware|ransomware|virus|trojan|keylogger|botnet|"
+        r"worm|rootkit|spyware|backdoor|exploit|phishing\s+(?:email|page|site|kit)|credential\s+stealer)s?\b",
+        r"\b(?:hack|break)\s+into\s+(?:someone'?s?|somebody'?s?|my\s+(?:ex|wife|husband|neighbou?r|boss)'?s?|"
+        r"(?:a|an|the|his|her|their)\s+(?:\w+\s+)?(?:account|email|phone|computer|network|server|system|"
+        r"database|website|house|home|car|wifi|camera))",
+        r"\b(?:to\s+)?(?:ddos|dos)\s+(?:a|the|my|this|someone'?s?|his|her|their)\s+(?:\w+\s+)?(?:site|website|server|"
+        r"network|game|service)",
+        gate=(
+            "malware",
+            "ransomware",
+            "virus",
+            "trojan",
+            "keylogger",
+            "botnet",
+            "worm",
+            "rootkit",
+            "spyware",
+            "backdoor",
+            "exploit",
+            "phishing",
+            "stealer",
+            "hack",
+            "break into",
+            "ddos",
+            "dos ",
+        ),
+    ),
+    *_rules(
+        "non_violent_crimes",
+        0.7,
+        r"\b(?:buy|get|obtain|order|find|purchase|score|make|cook|synthesi[sz]e|grow|smuggle|sell)\w*\s+(?:some\s+|a\s+"
+        r"(?:gram|bag|kilo|ounce)\s+of\s+)?(?:cocaine|coke|crack|heroin|meth|methamphetamine|fentanyl|mdma|"
+        r"ecstasy|lsd|ketamine|opioids?|oxycodone|weed\s+illegally)\b",
+        r"\b(?:launder|counterfeit|forge|shoplift|embezzle|smuggle)\w*\s+(?:money|bills?|cash|documents?|"
+        r"passports?|ids?|goods|items|drugs|funds|from)",
+        r"\b(?:steal|rob)(?:s|ing)?\s+(?:from\s+)?(?:(?:a|the|my|someone'?s?|people'?s?)\s+)?(?:\w+\s+)?"
+        r"(?:money|cars?|credit\s+cards?|identit\w*|wallet|purse|passwords?|data|bank|store|shop|jewel\w*)\b",
+        r"\b(?:without|not)\s+(?:getting\s+)?(?:caught|detected|noticed|being\s+traced)",
+        gate=(
+            "cocaine",
+            "coke",
+            "crack",
+            "heroin",
+            "meth",
+            "fentanyl",
+            "mdma",
+            "ecstasy",
+            "lsd",
+            "ketamine",
+            "opioid",
+            "oxycodone",
+            "weed",
+            "launder",
+            "counterfeit",
+            "forg",
+            "shoplift",
+            "embezzl",
+            "smuggl",
+            "steal",
+            "rob",
+            "caught",
+            "detected",
+            "noticed",
+            "traced",
+        ),
+    ),
+    *_rules(
+        "self_harm",
+        0.7,
+        r"\b(?:kill|hurt|cut|harm|hang|starve|poison|drown|shoot)\s+myself\b",
+        r"\b(?:end|take)\s+my\s+(?:own\s+)?life\b",
+        r"\b(?:commit|methods?\s+of|ways?\s+to\s+commit|painless)\s+suicide\b",
+        gate=("myself", "my life", "my own life", "suicide"),
+    ),
+    *_rules(
+        "hate",
+        0.7,
+        r"\b(?:jews|muslims|black\s+people|blacks|gay\s+people|gays|immigrants|women|asians|mexicans|arabs|"
+        r"christians|trans\s+people|disabled\s+people)\s+(?:are|should\s+be)\s+(?:\w+\s+)?(?:inferior|"
+        r"subhuman|animals|vermin|stupid|evil|criminals|exterminated|killed|deported|banned)",
+        r"\b(?:why|prove|argument\s+that|essay\s+(?:on\s+)?(?:why|that))\s+(?:are\s+)?(?:jews|muslims|black\s+people|"
+        r"gay\s+people|immigrants|women|asians|mexicans)\s+(?:are\s+)?(?:inferior|less\s+intelligent|stupid|"
+        r"evil|criminals|dangerous|subhuman)",
+        gate=(
+            "jew",
+            "muslim",
+            "black",
+            "gay",
+            "immigrant",
+            "women",
+            "asian",
+            "mexican",
+            "arab",
+            "christian",
+            "trans",
+            "disabled",
+        ),
+    ),
+]
+_GROUP = (
+    r"(?:muslims|jews|christians|buddhists|hindus|sikhs|atheists|lesbians|gays?|gay\s+people|trans\w*(?:\s+people)?|"
+    r"black\s+people|blacks|white\s+people|immigrants|refugees|women|asians|mexicans|arabs|roma|gypsies|"
+    r"disabled\s+people|old\s+people|the\s+elderly|\w+\s+people)"
+)
+HARM_RULES += [
+    *_rules(
+        "violent_crimes",
+        0.75,
+        r"\b(?:commit|commiting|committing|carry\s+out|engage\s+in|plan|planning)\s+(?:a\s+|an\s+)?(?:\w+\s+)?"
+        r"(?:murder|homicide|terrorism|terrorist\s+attack|massacre|genocide|mass\s+shooting|assassination)",
+        r"\b(?:assassination\s+techniques|hitm[ae]n|hire\s+a\s+(?:hitman|killer))\b",
+        r"\b(?:explod|detonat|bomb)ing\s+(?:a|an|the)\s+(?!test|exam|interview|audition)(?:\w+\s+)?"
+        r"(?:bomb|concert|crowd|school|church|mosque|synagogue|base|building|station|airport|stadium|city)",
+        gate=(
+            "murder",
+            "homicide",
+            "terror",
+            "massacre",
+            "genocide",
+            "shooting",
+            "assassin",
+            "hitm",
+            "killer",
+            "explod",
+            "detonat",
+            "bombing",
+        ),
+    ),
+    *_rules(
+        "indiscriminate_weapons",
+        0.8,
+        r"\b(?:construct|build|make|creat|produc|develop|process\s+for\s+(?:making|constructing|creating))\w*\s+"
+        r"(?:an?\s+)?(?:\w+\s+)?(?:biological|chemical|nuclear|radiological)\s+weapons?\b",
+        gate=("weapon",),
+    ),
+    *_rules(
+        "non_violent_crimes",
+        0.7,
+        r"\b(?:set\s+up|make|create|run|start|commit|make\s+an?\s+undetectable)\w*\s+(?:an?\s+)?(?:\w+\s+)?"
+        r"fraud(?:ulent)?\b",
+        r"\b(?:recipe|make|making|creat\w*|produc\w*|synthes\w*|cook\w*)\s+(?:for\s+)?(?:\w+\s+)?illegal\s+drugs\b",
+        gate=("fraud", "illegal drugs"),
+    ),
+    *_rules(
+        "hate",
+        0.7,
+        rf"\b(?:why|reasons?\s+why)\s+(?:should\s+)?{_GROUP}\s+(?:should\s+)?(?:not|never|better\s+not)\s+"
+        r"(?:be\s+)?(?:given|allowed|have|hold|vote|marry|work|enter|get|receive)",
+        rf"\b{_GROUP}\s+(?:being|are|is)\s+(?:inherently\s+|naturally\s+)?(?:less\s+intelligent|inferior|"
+        r"subhuman|genetically\s+inferior)",
+        gate=(
+            "should not",
+            "should never",
+            "better not",
+            "not be given",
+            "less intelligent",
+            "inferior",
+            "subhuman",
+        ),
+    ),
+    *_rules(
+        "privacy",
+        0.7,
+        r"\b(?:my|our)\s+(?:\w+\s+)?(?:date|gardener|neighbou?r|coworker|co-worker|colleague|employee|tenant|"
+        r"classmate|ex|boss|landlord|nanny|doctor|teacher|cleaner|babysitter)'s\s+(?:\w+\s+)?(?:mental\s+health|"
+        r"medical|health|immigration|criminal|sexual|financial|credit|social\s+security|home\s+address|"
+        r"phone\s+number|password|bank|religio)",
+        gate=("'s",),
+    ),
+]
+# The same requests in other languages (the model sees them through char n-grams; these make
+# sure the most dangerous ones are caught in languages absent from the training data).
+HARM_RULES += [
+    *_rules(
+        "indiscriminate_weapons",
+        0.8,
+        r"(?:mach|bau|fai|fabri|hac|construi|costrui|fa|gör|bygg|buat|bikin|zrobi|zbudowa|yap|сдела|изготов|"
+        r"собра|制造|做|作り|作る|صنع|maak|lav|tee|vyrob|fac|készít).{0,40}?(?:bomb|bombe|bomba|bom\b|бомб|"
+        r"炸弹|炸彈|爆弾|قنبلة|pommi|bombă|sprengstoff|explosi|взрывчат)(?!\w*\s*(?:de\s+bain|de\s+baño|da\s+bagno|"
+        r"de\s+banho|fürs\s+bad|bad\b|bath|de\s+semillas|de\s+graines))",
+        r"(?:bomb|bombe|bomba|бомб|炸弹|爆弾|قنبلة).{0,30}?(?:mach|bau|fabri|hac|gör|buat|zrobi|yap|сдела|制造|作り方|"
+        r"作る|صنع)",
+        gate=("bom", "бомб", "炸", "爆", "قنبلة", "pommi", "spreng", "explosi", "взрыв"),
+    ),
+    *_rules(
+        "violent_crimes",
+        0.75,
+        r"(?:vergift|empoisonn|envenen|avvelen|förgift|forgift|meracun|otru|zehirle|отрав|毒死|毒杀|毒殺|تسميم|"
+        r"vergiftig|myrkyt)",
+        gate=(
+            "vergift",
+            "empoison",
+            "envenen",
+            "avvelen",
+            "förgift",
+            "forgift",
+            "meracun",
+            "otru",
+            "zehir",
+            "отрав",
+            "毒",
+            "تسميم",
+            "myrkyt",
+        ),
+    ),
+    *_rules(
+        "non_violent_crimes",
+        0.7,
+        r"(?:stehl|voler|robar|rubar|stjäl|stjæl|mencuri|curi|ukraś|ukrad|çal|украс|угнать|偷|盗|furtar|roubar)"
+        r".{0,30}?(?:auto|voiture|coche|carro|macchina|bil\b|mobil|samoch|araba|машин|车|車|geld|argent|dinero|"
+        r"soldi|pengar|uang|pieni|para|деньг|钱|お金)",
+        gate=(
+            "stehl",
+            "voler",
+            "robar",
+            "rubar",
+            "stjäl",
+            "stjæl",
+            "curi",
+            "ukra",
+            "çal",
+            "укра",
+            "угнать",
+            "偷",
+            "盗",
+            "furtar",
+            "roubar",
+        ),
+    ),
+]
+# A question about staying safe ("which chemicals should never be mixed") is not a request.
+SAFETY_CONTEXT_RE = re.compile(
+    r"\b(?:never|avoid|prevent|protect(?:ing)?|safely|safety|shouldn't|should\s+not|is\s+it\s+(?:safe|"
+    r"dangerous|illegal)|what\s+happens\s+if|dangers?\s+of|risks?\s+of|how\s+to\s+recogni[sz]e|report)\b"
+)
+_LEET_FOLD = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+
+HARM_WINDOW = 600  # harmful requests are short; attack framings are handled by RULES
+# Fiction, games and history talk about violence without asking for it.
+FICTION_OR_HISTORY_RE = re.compile(
+    r"\b(?:in|from|during)\s+(?:the\s+)?(?:\w+\s+)?(?:game|video\s+game|movie|film|novel|book|series|"
+    r"show|gta|call\s+of\s+duty|witcher|minecraft|fortnite|skyrim|zelda|battlefield|halo|war|history)\b|\bwhy\s+did\b|"
+    r"\b(?:did|were|was)\s+(?:they|he|she|people)\b|\bworld\s+war\b|\bhistor(?:y|ical)\b"
+)
+
+# Obfuscation: long base64-looking runs, or words that mix letters and leet digits.
+# Case matters for base64, so it runs on the original text (and only when a long unbroken run exists).
+BASE64_RE = re.compile(r"[A-Za-z0-9+/]{40,}={0,2}")
+LEET_WORD_RE = re.compile(r"\b(?=\w*[a-z])(?=\w*[013457@$])[a-z013457@$]{4,}\b")
+
+_W = r"(?:\w*)"
+HAZARD_LEXICON: dict[str, re.Pattern] = {
+    name: re.compile(pattern, re.UNICODE)
+    for name, pattern in {
+        "indiscriminate_weapons": r"\b(?:bomb|explosive|detonat|nuclear\s+weapon|dirty\s+bomb|"
+        r"chemical\s+weapon|nerve\s+agent|sarin|vx\s+gas|anthrax|bioweapon|biological\s+weapon|ricin|mustard\s+gas|napalm|"
+        r"enrich\w*\s+uranium|pipe\s+bomb|molotov|tnt|c-?4\b)|bombe|bomba|бомб|炸弹|炸藥|爆弾|قنبلة",
+        "malware_cyber": r"\b(?:malware|ransomware|virus|trojan|keylogger|botnet|ddos|dos\s+attack|exploit|"
+        r"hack|phishing|sql\s+injection|backdoor|rootkit|worm|spyware|brute[\s-]?force|zero[\s-]?day|"
+        r"crack\w*\s+(?:password|wifi|wi-fi)|steal\w*\s+(?:password|credential|cookie)s?|credential\s+stuffing)"
+        r"|\b(?:malicious|payloads?|cyberweapons?|deface\w*|cryptomining|boot\s+sector)\b|вирус|木马|病毒|ハッキング",
+        "child_exploitation": r"\b(?:child|minor|underage|kid|preteen|teen\w*|schoolgirl|schoolboy)\b.{0,60}"
+        r"\b(?:sex|nude|naked|explicit|porn|erotic|grooming)\w*|\b(?:sex|nude|naked|explicit|porn)\w*\b.{0,60}"
+        r"\b(?:child|minor|underage|kid|preteen)s?\b|\bcsam\b|\bgroom\w*\s+(?:a\s+)?(?:child|minor|kid)",
+        "sex_crimes": r"\b(?:rape|sexual(?:ly)?\s+assault|sex\s+traffick|non-?consensual|revenge\s+porn|"
+        r"secretly\s+(?:record|film)\w*|upskirt|drug\s+(?:her|his|someone's)\s+drink|roofie)",
+        "self_harm": r"\b(?:lethal\s+dose|suicide|kill\s+myself|self[\s-]?harm|cut\s+myself|end\s+my\s+life|"
+        r"hurt\s+myself|"
+        r"starve\s+myself|pro[\s-]?ana|overdose\s+on)\b",
+        "hate": r"\b(?:racist|racial\s+slur|slurs?|hate\s+speech|inferior\s+race|white\s+supremac\w*|"
+        r"ethnic\s+cleansing|nazi\w*|antisemit\w*|genocide\s+(?:of|against)|subhuman|"
+        r"(?:jews|muslims|black\s+people|gays?|immigrants|women|asians|mexicans)\s+(?:are|should)|"
+        r"equal\s+rights|(?:not|never)\s+be\s+(?:allowed|given)|less\s+intelligent|go\s+back\s+to\s+their|"
+        r"derogat\w*|demean\w*|degrading|incit\w*\s+(?:hate|hatred|violence|conflict)|"
+        r"offensive\s+(?:jokes?|memes?|content))",
+        "violent_crimes": r"\b(?:threaten\w*|kill|murder|assassinat\w*|stab|shoot|kidnap|torture|poison|"
+        r"strangle|"
+        r"beat\s+(?:up|someone)|massacre|terror\w*|mass\s+shooting|hurt\s+(?:someone|people|him|her)|"
+        r"attack\s+(?:someone|people|a\s+person)|execut\w*\s+(?:a|the|my|some|him|her|them|people|someone)|"
+        r"terminat\w*\s+(?:a|my|the)\s+(?:\w+'?s\s+)?life|eliminat\w*\s+(?:the\s+)?(?:president|"
+        r"people|him|her|them|someone|a\s+person)|liquidat\w*\s+(?:a\s+group|people)|butcher\w*\s+(?:a\s+)?"
+        r"human|blow\s+up\s+(?:a|the|my)\s+(?:house|building|car|school|church|office)|behead|slaughter|"
+        r"lynch|choke|drown|suffocat|overpower|wipe\s+out|insurgen|civilian\s+casualt|weaponi[sz]ed|silencer|"
+        r"firearm|guerr?illa\s+warfare|take\s+out\s+(?:joe|the\s+president|\w+\s+biden|"
+        r"trump|a\s+politician)|genocide|hostage|arson)\w*|vergiften|empoisonner|envenenar|отравить|杀人|殺す",
+        "non_violent_crimes": r"\b(?:steal|theft|rob|robbery|fraud|scam|launder|counterfeit|smuggl\w*|"
+        r"meth\w*|cocaine|heroin|fentanyl|shoplift|tax\s+evasion|forge|forgery|brib\w*|embezzl\w*|blackmail|"
+        r"extort\w*|fake\s+id|illegal\w*|pirat\w*|drugs?|evade\s+(?:police|taxes|the\s+law)|"
+        r"without\s+getting\s+caught|untraceable|insider\s+trading|ponzi|crack\s+cocaine|coke|"
+        r"get\s+(?:some\s+)?crack|mdma|lsd|ecstasy|cartel|trafficking|bribe|cheat\w*\s+(?:on\s+)?(?:an?\s+)?"
+        r"(?:exam|test|taxes)|evade|evasion|fake\s+(?:id|passport|documents?)|pickpocket|burglar\w*|break\s+into|"
+        r"unlawful\w*|fraudulent|(?:gambling|pyramid)\s+scheme)"
+        r"|metanfetamina|冰毒|毒品",
+        "privacy": r"\b(?:home\s+address|phone\s+number|social\s+security|ssn|personal\s+data|dox\w*|"
+        r"track\s+(?:someone|my\s+(?:ex|wife|husband|girlfriend|boyfriend))|stalk\w*|spy\s+on|"
+        r"private\s+(?:information|details|messages)|location\s+of\s+(?:my|this|a)\s+(?:ex|person|neighbou?r)|"
+        r"mental\s+health\s+history|immigration\s+status|criminal\s+record|sexual\s+orientation|"
+        r"medical\s+records?|bank\s+(?:details|account\s+number)|credit\s+card\s+(?:details|number)|"
+        r"(?:email|instagram|facebook)\s+password|date\s+of\s+birth)",
+        "intellectual_property": r"\b(?:pirat\w*|torrent|crack\w*\s+(?:software|licen[cs]e)|copyrighted|"
+        r"full\s+(?:text|lyrics)\s+of|lyrics\s+of|bypass\s+drm|keygen|plagiari\w*|passage\s+from)",
+        "defamation": r"\b(?:defam\w*|slander\w*|libel\w*|false\s+(?:rumou?rs?|claims?|accusations?)|"
+        r"ruin\s+(?:his|her|their)\s+reputation|fake\s+(?:story|news|article)\s+(?:about|claiming))",
+        "specialized_advice": r"\b(?:legal\s+advice|medical\s+advice|financial\s+advice|investment\s+advice|"
+        r"diagnos\w*|prescri\w*|dosage|should\s+i\s+(?:invest|buy|sell)|lawsuit|sue\s+my|"
+        r"which\s+stocks?|treat\s+my|cure\s+my)",
+        "sexual_content": r"\b(?:porn\w*|explicit\s+sex\w*|erotic\w*|sex\s+scene|nude|nsfw|sexual\w*|"
+        r"orgasm|fetish|adult\s+(?:content|industry|movies?|films?|websites?|entertainment))",
+        "elections": r"\b(?:election|ballot|voter|voting|vote|campaign|candidate|political|lobby\w*|"
+        r"propaganda|disinformation|misinformation)\w*",
+        "code_interpreter_abuse": r"(?:os\.system|subprocess\.|rm\s+-rf\s+/|/etc/(?:passwd|shadow)|"
+        r"fork\s+bomb|escape\s+(?:the\s+)?(?:sandbox|container)|reverse\s+shell|__import__\(|eval\(.*input)",
+    }.items()
+}
+
+# A scary verb aimed at a technical or everyday object is (usually) not a threat.
+BENIGN_CONTEXT_RE = re.compile(
+    r"\b(?:kill|terminate|abort|execute|shoot|attack|destroy|crush|murder|nuke|beat|blow\s+up|hang|gut|"
+    r"strangle|eliminate|hijack|exploit)\w*\s+(?:(?:a|an|the|all|my|this|that|these|those|every|its)\s+)?"
+    r"(?:\w+\s+)?(?:process\w*|thread\w*|pid|jobs?|tasks?|containers?|pods?|programs?|services?|commands?|"
+    r"scripts?|queries|query|sessions?|photos?|pictures?|portraits?|videos?|scenes?|time|weeds?|"
+    r"competition|interview|exam|test|boss|level|dragon|opening|balloons?|fish|mirror|bugs?|"
+    r"deadlines?|presentation|hard\s+drive|data)\b",
+    re.UNICODE,
+)
+
+
+# Attack markers sit at the start or the end of a prompt (or of a pasted document); scanning a
+# head and a tail window keeps the regex cost bounded for 8 KB prompts.
+HEAD_CHARS = 1500
+TAIL_CHARS = 700
+HAZARD_CHARS = 1500  # harmful requests are short; the lexicon only names the category
+
+
+def scan_window(text: str) -> str:
+    """The casefolded part of the prompt the rules look at (all patterns are lower-case)."""
+    if len(text) > HEAD_CHARS + TAIL_CHARS:
+        text = text[:HEAD_CHARS] + "\n" + text[-TAIL_CHARS:]
+    return text.lower()  # not casefold(): that rewrites the Greek final sigma the patterns spell
+
+
+def rule_scores(window: str, original: str = "") -> dict[str, float]:
+    """Category → score from the curated attack markers (only the categories that matched).
+    `window` comes from `scan_window`; `original` (case kept) is used for the base64 check."""
+    scores: dict[str, float] = {}
+    gates: dict[int, bool] = {}
+    for rule in RULES:
+        if rule.score <= scores.get(rule.category, 0.0):
+            continue
+        key = id(rule.gate)
+        if key not in gates:
+            gates[key] = not rule.gate or any(token in window for token in rule.gate)
+        if not gates[key]:
+            continue
+        if rule.pattern.search(window):
+            scores[rule.category] = rule.score
+    head = window[:HARM_WINDOW]
+    leet_words = len(LEET_WORD_RE.findall(head))
+    if leet_words >= 2:
+        head = head.translate(_LEET_FOLD)  # "h0w d0 1 m4k3 4 b0mb" → "how do i make a bomb"
+    _harm_rule_scores(head, scores)
+    if original and BASE64_RE.search(original[: HEAD_CHARS + TAIL_CHARS]):
+        scores["jailbreak"] = max(scores.get("jailbreak", 0.0), 0.35)
+    if leet_words >= 3:
+        scores["jailbreak"] = max(scores.get("jailbreak", 0.0), 0.45)
+    return scores
+
+
+def _harm_rule_scores(head: str, scores: dict[str, float]) -> None:
+    if FICTION_OR_HISTORY_RE.search(head):
+        return
+    safety = SAFETY_CONTEXT_RE.search(head) is not None
+    for rule in HARM_RULES:
+        if safety and rule.category != "hate":
+            continue
+        gated = any(t in head for t in rule.gate)
+        if gated and rule.score > scores.get(rule.category, 0.0) and rule.pattern.search(head):
+            scores[rule.category] = rule.score
+
+
+def hazard_hits(window: str) -> dict[str, int]:
+    """Hazard category → number of lexicon hits (which kind of harm the prompt is about)."""
+    hits = {}
+    window = window[:HAZARD_CHARS]
+    for name, pattern in HAZARD_LEXICON.items():
+        count = len(pattern.findall(window))
+        if count:
+            hits[name] = count
+    return hits
+
+
+def benign_context(window: str) -> bool:
+    return BENIGN_CONTEXT_RE.search(window) is not None
