@@ -1,0 +1,277 @@
+"""Chat Completions over the OpenAI SDK: shared by `openai`, `azure` and `openai_compatible`.
+
+Subclasses only say how to build the client, which max-tokens parameter their servers take, and
+(for the opt-in lean transport, `options["transport"] = "fast"`, see `_fast_http`) which URL and
+auth header to use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx2
+import openai
+from openai import AsyncStream
+from openai.types.chat import ChatCompletion, ChatCompletionChunk
+
+from proxy.providers import _errors, _openai_fast
+from proxy.providers._clients import cached_client, extra_headers
+from proxy.providers.base import (
+    ChatRequest,
+    ChatResult,
+    ContentPart,
+    DeploymentTarget,
+    FinishReason,
+    Message,
+    Provider,
+    ProviderError,
+    StreamChunk,
+    ToolCall,
+    ToolCallDelta,
+    Usage,
+)
+
+_FINISH: dict[str, FinishReason] = {
+    "stop": "stop",
+    "length": "length",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "content_filter": "content_filter",
+}
+
+
+# --- request mapping -------------------------------------------------------------------------------
+
+
+def _part(part: ContentPart) -> dict[str, Any]:
+    if part.type == "text":
+        return {"type": "text", "text": part.text}
+    image: dict[str, Any] = {"url": part.image_url}
+    if part.detail:
+        image["detail"] = part.detail
+    return {"type": "image_url", "image_url": image}
+
+
+def _content(message: Message) -> str | list[dict[str, Any]] | None:
+    if message.content is None or isinstance(message.content, str):
+        return message.content
+    if message.role in ("system", "tool"):
+        return message.text()  # these roles take text only
+    return [_part(part) for part in message.content]
+
+
+def message_param(message: Message) -> dict[str, Any]:
+    param: dict[str, Any] = {"role": message.role, "content": _content(message)}
+    if message.name and message.role in ("system", "user", "assistant"):
+        param["name"] = message.name
+    if message.role == "tool":
+        param["tool_call_id"] = message.tool_call_id or ""
+        param["content"] = param["content"] or ""
+    if message.tool_calls:
+        param["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in message.tool_calls
+        ]
+    return param
+
+
+def _tool_choice(choice: str | dict[str, str] | None) -> Any:
+    if isinstance(choice, dict):
+        return {"type": "function", "function": {"name": choice["name"]}}
+    return choice
+
+
+def create_params(request: ChatRequest, *, model: str, max_tokens_param: str) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        "model": model,
+        "messages": [message_param(m) for m in request.messages],
+    }
+    optional = {
+        max_tokens_param: request.max_tokens,
+        "temperature": request.temperature,
+        "top_p": request.top_p,
+        "stop": request.stop or None,
+        "response_format": request.response_format,
+        "seed": request.seed,
+        "user": request.user,
+    }
+    params.update({k: v for k, v in optional.items() if v is not None})
+    if request.tools:
+        params["tools"] = [
+            {
+                "type": "function",
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": t.parameters or {"type": "object", "properties": {}},
+                },
+            }
+            for t in request.tools
+        ]
+        if request.tool_choice is not None:
+            params["tool_choice"] = _tool_choice(request.tool_choice)
+    return params
+
+
+# --- response mapping ------------------------------------------------------------------------------
+
+
+def _usage(usage: Any) -> Usage | None:
+    if usage is None:
+        return None
+    return Usage(input_tokens=usage.prompt_tokens or 0, output_tokens=usage.completion_tokens or 0)
+
+
+def result_from(completion: Any) -> ChatResult:
+    if not completion.choices:
+        raise _errors.invalid_response_error()
+    choice = completion.choices[0]
+    message = choice.message
+    calls = [
+        ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "")
+        for c in message.tool_calls or []
+        if getattr(c, "function", None) is not None
+    ]
+    finish = _FINISH.get(choice.finish_reason or "stop", "stop")
+    content = message.content or ""
+    if not content and getattr(message, "refusal", None):
+        content, finish = message.refusal, "content_filter"
+    return ChatResult(
+        id=completion.id,
+        model=completion.model,
+        content=content,
+        tool_calls=calls,
+        finish_reason=finish,
+        usage=_usage(completion.usage),
+    )
+
+
+def chunk_from(chunk: Any) -> StreamChunk | None:
+    """One SSE chunk → StreamChunk, or None when it carries nothing (e.g. the role-only first chunk)."""
+    text, deltas, finish = "", (), None
+    if chunk.choices:
+        choice = chunk.choices[0]
+        delta = choice.delta
+        text = (delta.content or "") if delta else ""
+        deltas = tuple(
+            ToolCallDelta(
+                index=d.index,
+                id=d.id,
+                name=d.function.name if d.function else None,
+                arguments=(d.function.arguments or "") if d.function else "",
+            )
+            for d in ((delta.tool_calls or []) if delta else [])
+        )
+        finish = _FINISH.get(choice.finish_reason) if choice.finish_reason else None
+    usage = _usage(getattr(chunk, "usage", None))
+    if not (text or deltas or finish or usage):
+        return None
+    return StreamChunk(text=text, tool_calls=deltas, finish_reason=finish, usage=usage)
+
+
+# --- errors ----------------------------------------------------------------------------------------
+
+SDK_ERRORS = (openai.OpenAIError, httpx2.HTTPError)
+
+
+def provider_error(exc: Exception, *, mid_stream: bool = False) -> ProviderError:
+    """Map an SDK / transport exception; never reuses its text (it may hold the key or host).
+
+    `mid_stream`: the response had started, so a lost connection is a broken stream.
+    """
+    if isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException):
+        return _errors.timeout_error()
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code == 400 and exc.code == "content_filter":
+            return _errors.content_filter_error()  # Azure's answer to a filtered prompt
+        return _errors.error_for_status(exc.status_code)
+    if isinstance(exc, openai.APIConnectionError | httpx2.TransportError):
+        return _errors.stream_broken_error() if mid_stream else _errors.connection_error()
+    if isinstance(exc, openai.APIResponseValidationError):
+        return _errors.invalid_response_error()
+    # An `error` event inside a stream, or any other SDK failure.
+    return _errors.upstream_failed_error()
+
+
+def mapped_errors() -> contextlib.AbstractContextManager[None]:
+    return _errors.mapped(SDK_ERRORS, provider_error)
+
+
+# --- the provider ----------------------------------------------------------------------------------
+
+
+class OpenAIChatProvider(Provider):
+    name = "openai"
+    max_tokens_param = "max_completion_tokens"
+
+    def make_client(self, target: DeploymentTarget) -> openai.AsyncOpenAI:
+        raise NotImplementedError
+
+    def _client(self, target: DeploymentTarget) -> openai.AsyncOpenAI:
+        return cached_client(target, self.make_client)
+
+    def _params(self, target: DeploymentTarget, request: ChatRequest) -> dict[str, Any]:
+        param = target.options.get("max_tokens_param") or self.max_tokens_param
+        # The deployment's upstream model is authoritative (for Azure it is the deployment name).
+        return create_params(request, model=target.upstream_model, max_tokens_param=param)
+
+    def fast_endpoint(self, target: DeploymentTarget) -> tuple[str, dict[str, str]]:
+        """URL and auth header for the lean transport."""
+        base = (target.base_url or "https://api.openai.com/v1").rstrip("/")
+        return f"{base}/chat/completions", {"Authorization": f"Bearer {target.api_key}"}
+
+    def _fast_request(self, target: DeploymentTarget) -> tuple[str, dict[str, str]] | None:
+        if target.options.get("transport") != "fast":
+            return None
+        url, auth = self.fast_endpoint(target)
+        headers = {"Content-Type": "application/json", "User-Agent": "guardflow", **auth}
+        return url, {**headers, **(extra_headers(target) or {})}
+
+    async def complete(self, target: DeploymentTarget, request: ChatRequest) -> ChatResult:
+        fast = self._fast_request(target)
+        if fast is not None:
+            return await _openai_fast.complete(*fast, self._params(target, request), target.timeout_seconds)
+        client = self._client(target)
+        with mapped_errors():
+            # `post` rather than `chat.completions.create`: the same SDK request, response parsing
+            # and errors, minus create()'s recursive type-driven transform of params we already
+            # built as plain JSON (about a third of the SDK's CPU cost per call).
+            completion = await client.post(
+                "/chat/completions", body=self._params(target, request), cast_to=ChatCompletion
+            )
+        with _errors.malformed_answers():
+            return result_from(completion)
+
+    async def stream(self, target: DeploymentTarget, request: ChatRequest) -> AsyncIterator[StreamChunk]:
+        params = self._params(target, request)
+        if target.options.get("stream_usage", True):
+            # Without this OpenAI reports no usage on streams, and the quota would rest on estimates.
+            params["stream_options"] = {"include_usage": True}
+        fast = self._fast_request(target)
+        if fast is not None:
+            async for chunk in _openai_fast.stream(*fast, params, target.timeout_seconds):
+                yield chunk
+            return
+        client = self._client(target)
+        with mapped_errors():
+            stream = await client.post(
+                "/chat/completions",
+                body={**params, "stream": True},
+                cast_to=ChatCompletion,
+                stream=True,
+                stream_cls=AsyncStream[ChatCompletionChunk],
+            )
+        try:
+            async for sdk_chunk in stream:
+                with _errors.malformed_answers():
+                    chunk = chunk_from(sdk_chunk)
+                if chunk is not None:
+                    yield chunk
+        except SDK_ERRORS as exc:
+            raise provider_error(exc, mid_stream=True) from None
+        finally:
+            # Also on the gateway's aclose() when its client went away: free the upstream now.
+            with contextlib.suppress(*SDK_ERRORS):
+                await stream.close()

@@ -1,0 +1,1 @@
+"""Test and benchmark helpers for the gateway (fake upstream servers). Not imported by production code."""

@@ -1,0 +1,211 @@
+"""The gateway's HTTP surface: OpenAI- and Anthropic-compatible endpoints.
+
+Plain async Django views rather than DRF: this is the hot path, and every thread hop and
+serializer layer is latency added to each model call. Each view only authenticates, parses the
+wire format and hands over to `proxy.services.gateway`; the format modules render the answer.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+
+import orjson
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.authentication import principal_require_scope
+from guardflow_site.errors import GuardflowError, error_response
+from proxy.formats import ParsedChatRequest
+from proxy.formats.anthropic_format import (
+    AnthropicStreamRenderer,
+    anthropic_message_render,
+    anthropic_request_parse,
+)
+from proxy.formats.openai_format import OpenAIStreamRenderer, openai_completion_render, openai_request_parse
+from proxy.providers.base import ProviderError
+from proxy.selectors import models_for_principal
+from proxy.services import limits_bridge
+from proxy.services.gateway import (
+    GatewayCall,
+    GatewayStream,
+    gateway_admit,
+    gateway_complete,
+    gateway_record_refusal,
+)
+from proxy.views.auth import GATEWAY_SCOPE, gateway_principal
+
+JSON = "application/json"
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+@dataclass(frozen=True)
+class WireFormat:
+    endpoint: str
+    parse: Callable[[object], ParsedChatRequest]
+    id_prefix: str
+
+
+OPENAI = WireFormat("chat.completions", openai_request_parse, "chatcmpl-")
+ANTHROPIC = WireFormat("messages", anthropic_request_parse, "msg_")
+
+
+def _error(exc: GuardflowError) -> HttpResponse:
+    return exc.to_response()
+
+
+def _json_body(request: HttpRequest) -> object:
+    content_type = request.content_type or ""
+    if content_type != JSON:
+        raise GuardflowError(
+            "Send the request body as JSON with Content-Type: application/json.",
+            code="unsupported_media_type",
+            status=415,
+        )
+    try:
+        return orjson.loads(request.body)
+    except orjson.JSONDecodeError:
+        raise GuardflowError("The request body is not valid JSON.", code="invalid_json", status=400) from None
+    except RequestDataTooBig:
+        # A chunked body has no Content-Length for the size middleware to refuse up front.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise GuardflowError(
+            f"The request body exceeds {limit} bytes.", code="request_too_large", status=413
+        ) from None
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+async def _call_for(request: HttpRequest, wire: WireFormat) -> GatewayCall:
+    started = time.perf_counter()
+    principal = await gateway_principal(request, scope=None)  # an unknown caller leaves no record
+    request_id = getattr(request, "request_id", None) or uuid.uuid4().hex
+    body = None
+    try:
+        body = _json_body(request)
+        principal_require_scope(principal, GATEWAY_SCOPE)
+        parsed = wire.parse(body)
+    except GuardflowError as exc:
+        gateway_record_refusal(
+            principal=principal,
+            endpoint=wire.endpoint,
+            request_id=request_id,
+            error=exc,
+            body=body,
+            started=started,
+        )
+        raise
+    return GatewayCall(
+        principal=principal,
+        parsed=parsed,
+        endpoint=wire.endpoint,
+        request_id=request_id,
+        client_ip=_client_ip(request),
+        started=started,
+    )
+
+
+async def _serve(request: HttpRequest, wire: WireFormat) -> HttpResponse:
+    try:
+        call = await _call_for(request, wire)
+        admission = await gateway_admit(call)
+        if call.parsed.stream:
+            return await _stream_response(admission, wire)
+        outcome = await gateway_complete(admission)
+    except GuardflowError as exc:
+        return _error(exc)
+    object_id = wire.id_prefix + call.request_id
+    if wire is OPENAI:
+        body = openai_completion_render(
+            result=outcome.result,
+            model_name=call.parsed.model_name,
+            completion_id=object_id,
+            created=int(time.time()),
+            usage=outcome.usage,
+        )
+    else:
+        body = anthropic_message_render(
+            result=outcome.result,
+            model_name=call.parsed.model_name,
+            message_id=object_id,
+            usage=outcome.usage,
+        )
+    return HttpResponse(body, content_type=JSON, headers=outcome.rate_headers)
+
+
+async def _stream_response(admission, wire: WireFormat) -> HttpResponse:
+    stream = GatewayStream(admission)
+    await stream.open()  # may raise: before the first byte we still answer with a real status
+    call = admission.call
+    object_id = wire.id_prefix + call.request_id
+    if wire is OPENAI:
+        renderer = OpenAIStreamRenderer(
+            call.parsed.model_name, object_id, int(time.time()), call.parsed.include_usage
+        )
+    else:
+        renderer = AnthropicStreamRenderer(call.parsed.model_name, object_id, admission.input_estimate)
+    return StreamingHttpResponse(
+        _sse(stream, renderer),
+        content_type="text/event-stream",
+        headers={**SSE_HEADERS, **admission.rate_headers},
+    )
+
+
+async def _sse(stream: GatewayStream, renderer) -> AsyncIterator[bytes]:
+    yield renderer.start()
+    try:
+        async for chunk in stream.chunks():
+            if data := renderer.chunk(chunk):  # a usage-only chunk renders to nothing
+                yield data
+    except ProviderError as exc:
+        # After the first byte there is no retry and no status code left to change: tell the
+        # client in-band, in the format's own error event, and end the stream.
+        yield renderer.error(exc.status, exc.code, exc.message)
+        return
+    yield renderer.finish(stream.usage)
+
+
+@csrf_exempt
+@require_POST
+async def chat_completions(request: HttpRequest) -> HttpResponse:
+    return await _serve(request, OPENAI)
+
+
+@csrf_exempt
+@require_POST
+async def messages(request: HttpRequest) -> HttpResponse:
+    return await _serve(request, ANTHROPIC)
+
+
+@require_GET
+async def models(request: HttpRequest) -> HttpResponse:
+    try:
+        principal = await gateway_principal(request)
+    except GuardflowError as exc:
+        return _error(exc)
+    data = [
+        {"id": model.name, "object": "model", "created": model.created, "owned_by": "guardflow"}
+        for model in await models_for_principal(principal)
+    ]
+    return HttpResponse(orjson.dumps({"object": "list", "data": data}), content_type=JSON)
+
+
+@require_GET
+async def rate_limit(request: HttpRequest) -> HttpResponse:
+    try:
+        principal = await gateway_principal(request, scope=None)
+        limits = await limits_bridge.snapshot(principal=principal)
+    except GuardflowError as exc:
+        return _error(exc)
+    return HttpResponse(orjson.dumps({"limits": limits}), content_type=JSON)
+
+
+def method_not_allowed(request: HttpRequest) -> HttpResponse:
+    return error_response(405, "method_not_allowed", f"Method {request.method} is not allowed here.")
