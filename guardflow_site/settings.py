@@ -366,6 +366,14 @@ GUARD_WEBHOOK_TIMEOUT_SECONDS = env.float("GUARD_WEBHOOK_TIMEOUT_SECONDS", defau
 GUARD_CACHE_CHECK_SECONDS = env.float("GUARD_CACHE_CHECK_SECONDS", default=1.0)
 GUARD_LLM_JUDGE_MODEL = env.str("GUARD_LLM_JUDGE_MODEL", default="")
 GUARD_LLM_JUDGE_TIMEOUT_SECONDS = env.float("GUARD_LLM_JUDGE_TIMEOUT_SECONDS", default=3.0)
+# Which prompts the judge sees: "all", or "uncertain" = only those whose default-detector score
+# is in [BAND_LOW, BAND_HIGH). FAIL_CLOSED: a prompt the judge could not read is flagged.
+GUARD_LLM_JUDGE_SCOPE = env.str("GUARD_LLM_JUDGE_SCOPE", default="all")
+if GUARD_LLM_JUDGE_SCOPE not in {"all", "uncertain"}:
+    raise ImproperlyConfigured("GUARD_LLM_JUDGE_SCOPE must be all or uncertain.")
+GUARD_LLM_JUDGE_BAND_LOW = env.float("GUARD_LLM_JUDGE_BAND_LOW", default=0.15)
+GUARD_LLM_JUDGE_BAND_HIGH = env.float("GUARD_LLM_JUDGE_BAND_HIGH", default=0.9)
+GUARD_LLM_JUDGE_FAIL_CLOSED = env.bool("GUARD_LLM_JUDGE_FAIL_CLOSED", default=False)
 
 # --- Accounts -------------------------------------------------------------------------------
 # Sign-up, lockout, password policy, MFA and API tokens (accounts app, issue 3).

@@ -1,15 +1,23 @@
 """Optional second opinion from an LLM (e.g. Llama Guard served by vLLM/Ollama, or any
 registry model) asked with a Llama-Guard-style classification prompt.
 
-The judge never talks to a provider itself: it calls the injected
-`complete(model_name, messages, timeout) -> str`, which the gateway provides so the call goes
-through the gateway (limits, usage). When the judge is slow, down or answers nonsense, the
-verdict fails open to the default detector's result and carries a `judge_unavailable` note.
+The judge never talks to a provider itself: it calls an injected completion function. Two ways
+in, one combination rule (`judgement_apply`):
+
+* the gateway (`proxy.services.guard_bridge`) asks asynchronously with `judge_ask(...,
+  acomplete=...)` and hands the answer to the pipeline (`proxy.guard.pipeline.guard_judge_slot`),
+  so the event loop never waits on a thread;
+* sync callers outside the gateway (scripts, an evaluation run) register `LLMJudgeDetector` with
+  a blocking `complete(model_name, messages, timeout) -> str`.
+
+When the judge is slow, down or answers nonsense, the verdict fails open to the default
+detector's result and carries a `judge_unavailable` note.
 """
 
+import asyncio
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -19,6 +27,9 @@ from proxy.guard.taxonomy import HAZARD_CATEGORIES, LLAMA_GUARD_CODES
 logger = logging.getLogger("guardflow.guard")
 
 CompleteFn = Callable[[str, list[dict], float], str]
+AsyncCompleteFn = Callable[[str, list[dict], float], Awaitable[str]]
+# (unsafe?, categories) as read from the judge's answer; None = no usable opinion.
+Judgement = tuple[bool, list[str]]
 
 DEFAULT_PROMPT = """Task: Check if there is unsafe content in 'User' messages in conversations \
 according to our safety policy with the below categories.
@@ -51,7 +62,12 @@ def _category_list() -> str:
     return "\n".join(f"{code}: {name.replace('_', ' ').title()}." for code, name in LLAMA_GUARD_CODES.items())
 
 
-def parse_judgement(answer: str) -> tuple[bool, list[str]] | None:
+def judge_messages(text: str, prompt_template: str = DEFAULT_PROMPT) -> list[dict]:
+    prompt = prompt_template.format(categories=_category_list(), prompt=text[:MAX_PROMPT_CHARS])
+    return [{"role": "user", "content": prompt}]
+
+
+def parse_judgement(answer: str) -> Judgement | None:
     """('unsafe'?, categories) from a Llama Guard style answer; None when unreadable."""
     lines = [line.strip().lower() for line in (answer or "").strip().splitlines() if line.strip()]
     if not lines or lines[0] not in {"safe", "unsafe"}:
@@ -63,7 +79,56 @@ def parse_judgement(answer: str) -> tuple[bool, list[str]] | None:
     return True, [n for n in names if n] or ["non_violent_crimes"]
 
 
+def judgement_apply(detection: Detection, judgement: Judgement | None) -> None:
+    """Fold the judge's answer into the default detector's findings: `unsafe` raises the named
+    categories to UNSAFE_SCORE, `safe` damps the hazard scores, no answer leaves them as they
+    are (fail open) with the note `judge_unavailable`."""
+    if judgement is None:
+        detection.notes.append("judge_unavailable")
+        return
+    unsafe, categories = judgement
+    if unsafe:
+        detection.notes.append("judge_unsafe")
+        for category in categories:
+            detection.raise_category(category, UNSAFE_SCORE)
+        return
+    detection.notes.append("judge_safe")
+    for category, score in list(detection.categories.items()):
+        if category in HAZARD_CATEGORIES or category == "malware_cyber":
+            detection.categories[category] = round(score * SAFE_DAMPING, 4)
+
+
+async def judge_ask(
+    *,
+    text: str,
+    model_name: str,
+    acomplete: AsyncCompleteFn,
+    timeout: float,
+    prompt_template: str = DEFAULT_PROMPT,
+) -> Judgement | None:
+    """The judge's reading of `text`, or None when it is slow (beyond `timeout`), failing or
+    unreadable. Never raises, except CancelledError (the caller went away)."""
+    messages = judge_messages(text, prompt_template)
+    try:
+        answer = await asyncio.wait_for(acomplete(model_name, messages, timeout), timeout)
+    except TimeoutError:
+        logger.warning("guard judge %s timed out after %.2f s", model_name, timeout)
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure of the judge means "no opinion"
+        logger.warning("guard judge %s failed: %s", model_name, type(exc).__name__)
+        return None
+    judgement = parse_judgement(answer) if isinstance(answer, str) else None
+    if judgement is None:
+        # Never log the answer itself: it may echo the prompt.
+        logger.warning("guard judge %s gave an unreadable answer", model_name)
+    return judgement
+
+
 class LLMJudgeDetector:
+    """The judge as a blocking pipeline detector, for sync callers outside the gateway. It waits
+    on a worker thread for up to `timeout`: never register it in the ASGI process (the gateway
+    asks the judge asynchronously instead, see `proxy.services.guard_bridge`)."""
+
     name = "llm_judge"
 
     def __init__(
@@ -80,12 +145,9 @@ class LLMJudgeDetector:
         self.prompt_template = prompt_template
         self.budget_ms = timeout * 1000
 
-    def _messages(self, text: str) -> list[dict]:
-        prompt = self.prompt_template.format(categories=_category_list(), prompt=text[:MAX_PROMPT_CHARS])
-        return [{"role": "user", "content": prompt}]
-
     def _ask(self, text: str) -> str | None:
-        future = _pool.submit(self.complete, self.model_name, self._messages(text), self.timeout)
+        messages = judge_messages(text, self.prompt_template)
+        future = _pool.submit(self.complete, self.model_name, messages, self.timeout)
         try:
             return future.result(timeout=self.timeout)
         except FutureTimeout:
@@ -97,17 +159,4 @@ class LLMJudgeDetector:
 
     def detect(self, text: str, detection: Detection) -> None:
         answer = self._ask(text)
-        judgement = parse_judgement(answer) if answer is not None else None
-        if judgement is None:
-            detection.notes.append("judge_unavailable")
-            return
-        unsafe, categories = judgement
-        if unsafe:
-            detection.notes.append("judge_unsafe")
-            for category in categories:
-                detection.raise_category(category, UNSAFE_SCORE)
-            return
-        detection.notes.append("judge_safe")
-        for category, score in list(detection.categories.items()):
-            if category in HAZARD_CATEGORIES or category == "malware_cyber":
-                detection.categories[category] = round(score * SAFE_DAMPING, 4)
+        judgement_apply(detection, parse_judgement(answer) if answer is not None else None)
