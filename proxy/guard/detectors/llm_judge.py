@@ -67,9 +67,21 @@ def judge_messages(text: str, prompt_template: str = DEFAULT_PROMPT) -> list[dic
     return [{"role": "user", "content": prompt}]
 
 
+# Prompt Guard is a classifier: served behind an OpenAI-compatible shim it answers its label.
+PROMPT_GUARD_LABELS: dict[str, Judgement] = {
+    "benign": (False, []),
+    "injection": (True, ["prompt_injection"]),
+    "jailbreak": (True, ["jailbreak"]),
+}
+
+
 def parse_judgement(answer: str) -> Judgement | None:
-    """('unsafe'?, categories) from a Llama Guard style answer; None when unreadable."""
+    """('unsafe'?, categories) from a Llama Guard style answer (or a Prompt Guard label);
+    None when unreadable."""
     lines = [line.strip().lower() for line in (answer or "").strip().splitlines() if line.strip()]
+    if lines and lines[0] in PROMPT_GUARD_LABELS:
+        unsafe, categories = PROMPT_GUARD_LABELS[lines[0]]
+        return unsafe, list(categories)
     if not lines or lines[0] not in {"safe", "unsafe"}:
         return None
     if lines[0] == "safe":

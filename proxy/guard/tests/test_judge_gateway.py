@@ -8,13 +8,16 @@ import json
 import socket
 import time
 from decimal import Decimal
+from types import SimpleNamespace
 
 import orjson
 import pytest
 from asgiref.sync import sync_to_async
 from django.test import AsyncClient, override_settings
 
+from proxy.guard.detectors.llm_judge import parse_judgement
 from proxy.guard.services import guard_screen
+from proxy.providers.base import Message
 from proxy.services import guard_bridge
 from proxy.services.registry import model_upsert
 from proxy.testing.asgi_server import ThreadedASGIServer
@@ -327,3 +330,30 @@ async def test_concurrent_screens_keep_their_own_judgement(caller, scripted_judg
     assert [r.status_code for r in responses] == [200] * 4
     assert len(verdicts) == 4 and all("judge_safe" in v.notes for v in verdicts)
     assert len(scripted_judge.requests) == 4
+
+
+def test_prompt_guard_labels_are_judgements():
+    assert parse_judgement("BENIGN") == (False, [])
+    assert parse_judgement("injection") == (True, ["prompt_injection"])
+    assert parse_judgement("JAILBREAK\n") == (True, ["jailbreak"])
+    assert parse_judgement("Hello from the fake upstream. You said: safe") is None
+
+
+@override_settings(GUARD_LLM_JUDGE_MODEL=JUDGE, GUARD_LLM_JUDGE_TIMEOUT_SECONDS=5.0)
+async def test_client_gone_while_judging_leaves_a_client_closed_judge_record(mock_model, echo_upstream):
+    await sync_to_async(_judge_model)(echo_upstream.base_url, upstream_model="slow-5000")
+    message = Message(role="user", content=HARMLESS)
+    call = SimpleNamespace(
+        request_id="req-gone",
+        principal=SimpleNamespace(user_id=None),
+        parsed=SimpleNamespace(request=SimpleNamespace(messages=[message])),
+    )
+    screening = asyncio.ensure_future(guard_bridge.screen(call=call, task=None))
+    await asyncio.sleep(0.5)  # the judge's upstream call is under way
+    screening.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await screening
+
+    judge_record = (await sync_to_async(_records)())["guard_judge"]
+    assert judge_record.request_id == "req-gone.guard_judge"
+    assert judge_record.status == "client_closed" and judge_record.http_status == 499
