@@ -357,3 +357,23 @@ async def test_client_gone_while_judging_leaves_a_client_closed_judge_record(moc
     judge_record = (await sync_to_async(_records)())["guard_judge"]
     assert judge_record.request_id == "req-gone.guard_judge"
     assert judge_record.status == "client_closed" and judge_record.http_status == 499
+
+
+@judge_on
+async def test_judge_tokens_do_not_count_against_the_callers_quota(member, api_token_factory, scripted_judge):
+    value, _ = await sync_to_async(api_token_factory)(member, tokens_per_day=5000)
+    response = await _ask(value, HARMLESS)
+    assert response.status_code == 200
+    records = await sync_to_async(_records)()
+    caller_tokens = records["chat.completions"].input_tokens + records["chat.completions"].output_tokens
+    assert records["guard_judge"].input_tokens == 400
+
+    used = None
+    for _ in range(40):  # the settle runs just after the response
+        quota = await AsyncClient().get("/api/v1/user/quota", headers={"Authorization": f"Bearer {value}"})
+        limits = {(lim["kind"], lim["scope"].split(":")[0]): lim for lim in quota.json()["limits"]}
+        used = limits[("tokens_per_day", "token")]["used"]
+        if used == caller_tokens:
+            break
+        await asyncio.sleep(0.05)
+    assert used == caller_tokens  # the judge's 403 tokens are the gateway's, not the caller's
