@@ -25,6 +25,8 @@ logger = logging.getLogger("guardflow.guard")
 __all__ = [
     "GuardTask",
     "GuardVerdict",
+    "guard_outcome_is_clean",
+    "guard_rate_fold",
     "guard_record_outcome",
     "guard_review_mark_false_positive",
     "guard_risk_reset",
@@ -145,15 +147,16 @@ def _once_per(key: str, seconds: int) -> bool:
     return cache.add(key, 1, timeout=seconds)
 
 
-def _rate_anomaly(user_id: int, knobs: dict) -> float:
-    """Points when this minute's request count spikes far above the user's own baseline."""
-    minute = int(time.time() // 60)
+def _rate_anomaly(user_id: int, knobs: dict, *, minute: int | None = None, requests: int = 1) -> float:
+    """Points when a minute's request count spikes far above the user's own baseline.
+    `requests` > 1 folds a batch counted in process memory (see proxy.guard.rate)."""
+    minute = int(time.time() // 60) if minute is None else minute
     key = f"guard:rate:{user_id}:{minute}"
     cache.add(key, 0, timeout=180)
-    count = cache.incr(key)
+    count = cache.incr(key, requests)
     base_key = f"guard:rate-base:{user_id}"
     baseline = cache.get(base_key)
-    if count == 1:
+    if count == requests:  # the first report of this minute rolls the baseline forward
         previous = cache.get(f"guard:rate:{user_id}:{minute - 1}") or 0
         baseline = 0.9 * (baseline or 0.0) + 0.1 * previous
         cache.set(base_key, baseline, timeout=7 * 24 * 3600)
@@ -195,17 +198,50 @@ def _offending_requests(state) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def guard_record_outcome(*, user_id: int, verdict: GuardVerdict, request_id: str, http_status: int) -> None:
+def guard_outcome_is_clean(verdict: GuardVerdict, http_status: int) -> bool:
+    """A request that can only count towards the rate baseline: allowed, no points, not a 429."""
+    return verdict.verdict == "allow" and verdict.risk_points <= 0 and http_status != 429
+
+
+def guard_record_outcome(
+    *, user_id: int, verdict: GuardVerdict, request_id: str, http_status: int, rate_counted: bool = False
+) -> None:
     """Fold one gateway request into the user's risk score. Cheap for clean requests (cache
-    counters only); writes the DB only when the request adds points."""
+    counters only); writes the DB only when the request adds points. `rate_counted`: the
+    caller already counted the request for the rate baseline (the gateway batches that)."""
     knobs = guard_config_get().knobs
-    points = verdict.risk_points
-    points += _rate_anomaly(user_id, knobs) + _burst_429_anomaly(user_id, http_status, knobs)
+    points = verdict.risk_points + _burst_429_anomaly(user_id, http_status, knobs)
+    if not rate_counted:
+        points += _rate_anomaly(user_id, knobs)
     if verdict.verdict != "allow":
         _review_record(user_id=user_id, verdict=verdict, request_id=request_id)
     if points <= 0 and not _is_attack(verdict):
         return
     _risk_add(user_id=user_id, verdict=verdict, request_id=request_id, points=points, knobs=knobs)
+
+
+# What a rate spike records as evidence: the request that tipped it was itself clean.
+_RATE_SPIKE = GuardVerdict(
+    intent="other",
+    intent_confidence=0.0,
+    categories={},
+    deviation=None,
+    verdict="allow",
+    top_category=None,
+    risk_points=0.0,
+    latency_ms=0.0,
+    notes=("rate_spike",),
+)
+
+
+def guard_rate_fold(counts: dict[tuple[int, int], tuple[int, str]]) -> None:
+    """Fold requests counted in process memory — {(user_id, minute): (requests, last request
+    id)} — into the shared per-minute counters; a spike adds its points like a request would."""
+    knobs = guard_config_get().knobs
+    for (user_id, minute), (requests, request_id) in counts.items():
+        points = _rate_anomaly(user_id, knobs, minute=minute, requests=requests)
+        if points > 0:
+            _risk_add(user_id=user_id, verdict=_RATE_SPIKE, request_id=request_id, points=points, knobs=knobs)
 
 
 def _review_record(*, user_id: int, verdict: GuardVerdict, request_id: str) -> None:

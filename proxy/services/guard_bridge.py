@@ -250,10 +250,13 @@ def annotate(data, verdict) -> None:
 
 
 def record_outcome(*, call, verdict, http_status: int) -> None:
-    """Feed the per-user risk score off the request path (it may write to the database)."""
+    """Feed the per-user risk score off the request path (it may write to the database).
+    On the event loop a clean request is only counted in memory (proxy.guard.rate); requests
+    that add risk points are recorded in a worker thread after the response."""
     if verdict is None:
         return
-    from proxy.guard.services import guard_record_outcome
+    from proxy.guard.rate import rate_counter
+    from proxy.guard.services import guard_outcome_is_clean, guard_record_outcome
 
     kwargs = {"user_id": call.principal.user_id, "verdict": verdict, "request_id": call.request_id}
     try:
@@ -261,5 +264,9 @@ def record_outcome(*, call, verdict, http_status: int) -> None:
     except RuntimeError:  # no running loop: a sync caller (Celery); do it inline
         guard_record_outcome(**kwargs, http_status=http_status)
         return
+    minute = int(time.time() // 60)
+    rate_counter.count(user_id=call.principal.user_id, minute=minute, request_id=call.request_id)
+    if guard_outcome_is_clean(verdict, http_status):
+        return
     job = sync_to_async(guard_record_outcome, thread_sensitive=False)
-    background_run(job(**kwargs, http_status=http_status), what="guard outcome recording")
+    background_run(job(**kwargs, http_status=http_status, rate_counted=True), what="guard outcome recording")
