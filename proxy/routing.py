@@ -57,7 +57,22 @@ def route_report_success(entry: DeploymentEntry) -> None:
     _failures.pop(entry.id, None)
 
 
+# The target of each deployment entry, built once per registry snapshot: decrypting the
+# credential (Fernet: HMAC + AES) on every request cost more than the routing itself. A new
+# snapshot brings new entries, so a changed credential is picked up with it.
+_targets: dict[int, tuple[DeploymentEntry, DeploymentTarget]] = {}
+
+
 def deployment_target(entry: DeploymentEntry) -> DeploymentTarget:
+    cached = _targets.get(entry.id)
+    if cached is not None and cached[0] is entry:
+        return cached[1]
+    target = _target_build(entry)
+    _targets[entry.id] = (entry, target)
+    return target
+
+
+def _target_build(entry: DeploymentEntry) -> DeploymentTarget:
     return DeploymentTarget(
         provider=entry.provider,
         upstream_model=entry.upstream_model,

@@ -205,13 +205,26 @@ def _request_bytes(origin: Origin, target: str, body: bytes, headers: dict[str, 
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
+def raw_request_bytes(method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> bytes:
+    """A request whose headers (Host and Content-Length included) the caller already built."""
+    head = b"".join(b"%s: %s\r\n" % (name, value) for name, value in headers)
+    return b"%s %s HTTP/1.1\r\n%s\r\n%s" % (method, target, head, body)
+
+
 async def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float) -> Response:
     """Send a POST and read up to the end of the response headers. The caller must `close()` it."""
     origin, target = Origin.of(url)
-    payload = _request_bytes(origin, target, body, headers)
+    return await exchange(origin, _request_bytes(origin, target, body, headers), timeout=timeout)
+
+
+async def exchange(
+    origin: Origin, payload: bytes, *, timeout: float, connect_timeout: float | None = None
+) -> Response:
+    """Send `payload` (a whole request) and read up to the end of the response headers.
+    The caller must `close()` the response."""
     pooled = _pool().take(origin)
     for connection in (pooled, None) if pooled is not None else (None,):
-        connection = connection or await _connect(origin, timeout)
+        connection = connection or await _connect(origin, connect_timeout or timeout)
         response = Response(origin, connection, timeout)
         try:
             connection.writer.write(payload)

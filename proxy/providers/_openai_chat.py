@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx2
 import openai
+import orjson
 from openai import AsyncStream
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
@@ -28,7 +29,6 @@ from proxy.providers.base import (
     Provider,
     ProviderError,
     StreamChunk,
-    ToolCall,
     ToolCallDelta,
     Usage,
 )
@@ -124,30 +124,6 @@ def _usage(usage: Any) -> Usage | None:
     return Usage(input_tokens=usage.prompt_tokens or 0, output_tokens=usage.completion_tokens or 0)
 
 
-def result_from(completion: Any) -> ChatResult:
-    if not completion.choices:
-        raise _errors.invalid_response_error()
-    choice = completion.choices[0]
-    message = choice.message
-    calls = [
-        ToolCall(id=c.id, name=c.function.name, arguments=c.function.arguments or "")
-        for c in message.tool_calls or []
-        if getattr(c, "function", None) is not None
-    ]
-    finish = _FINISH.get(choice.finish_reason or "stop", "stop")
-    content = message.content or ""
-    if not content and getattr(message, "refusal", None):
-        content, finish = message.refusal, "content_filter"
-    return ChatResult(
-        id=completion.id,
-        model=completion.model,
-        content=content,
-        tool_calls=calls,
-        finish_reason=finish,
-        usage=_usage(completion.usage),
-    )
-
-
 def chunk_from(chunk: Any) -> StreamChunk | None:
     """One SSE chunk → StreamChunk, or None when it carries nothing (e.g. the role-only first chunk)."""
     text, deltas, finish = "", (), None
@@ -238,11 +214,13 @@ class OpenAIChatProvider(Provider):
             # `post` rather than `chat.completions.create`: the same SDK request, response parsing
             # and errors, minus create()'s recursive type-driven transform of params we already
             # built as plain JSON (about a third of the SDK's CPU cost per call).
-            completion = await client.post(
-                "/chat/completions", body=self._params(target, request), cast_to=ChatCompletion
+            # The SDK sends, times out and raises its status errors; the body is read here with
+            # orjson rather than into pydantic models (construct_type was ~0.3 ms a call).
+            response = await client.post(
+                "/chat/completions", body=self._params(target, request), cast_to=httpx2.Response
             )
         with _errors.malformed_answers():
-            return result_from(completion)
+            return _openai_fast.result_from_json(orjson.loads(response.content))
 
     async def stream(self, target: DeploymentTarget, request: ChatRequest) -> AsyncIterator[StreamChunk]:
         params = self._params(target, request)

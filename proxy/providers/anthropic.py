@@ -22,7 +22,7 @@ import anthropic
 import httpx2
 
 from proxy.providers import _errors
-from proxy.providers._clients import cached_client, extra_headers, shared_ssl_context
+from proxy.providers._clients import cached_client, extra_headers
 from proxy.providers._content import (
     dump_arguments,
     json_mode_instruction,
@@ -30,6 +30,7 @@ from proxy.providers._content import (
     parse_data_uri,
     system_text,
 )
+from proxy.providers._lean_transport import sdk_http_client
 from proxy.providers.base import (
     ChatRequest,
     ChatResult,
@@ -252,7 +253,7 @@ def make_client(target: DeploymentTarget) -> anthropic.AsyncAnthropic:
         timeout=target.timeout_seconds,
         max_retries=0,  # the gateway decides on retries and fallbacks
         default_headers=extra_headers(target),
-        http_client=anthropic.DefaultAsyncHttpxClient(verify=shared_ssl_context()),
+        http_client=sdk_http_client(anthropic.DefaultAsyncHttpxClient),
     )
 
 

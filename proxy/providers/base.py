@@ -126,7 +126,7 @@ class DeploymentTarget:
     provider: str
     upstream_model: str
     base_url: str = ""
-    api_key: str = ""
+    api_key: str = field(default="", repr=False)  # never in a log line or a traceback's locals
     api_version: str = ""
     timeout_seconds: float = 60.0
     options: dict[str, Any] = field(default_factory=dict)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import openai
 
-from proxy.providers._clients import extra_headers, shared_ssl_context
+from proxy.providers._clients import extra_headers
+from proxy.providers._lean_transport import sdk_http_client
 from proxy.providers._openai_chat import OpenAIChatProvider
 from proxy.providers.base import DeploymentTarget
 
@@ -21,7 +22,7 @@ class OpenAIProvider(OpenAIChatProvider):
             timeout=target.timeout_seconds,
             max_retries=0,  # the gateway decides on retries and fallbacks
             default_headers=extra_headers(target),
-            http_client=openai.DefaultAsyncHttpxClient(verify=shared_ssl_context()),
+            http_client=sdk_http_client(openai.DefaultAsyncHttpxClient),
         )
 
 

@@ -28,10 +28,12 @@ WEATHER = ToolSpec(
 _transport = {"options": {}}
 
 
-@pytest.fixture(autouse=True, params=["sdk", "fast"])
-def transport(request) -> str:
-    """Every test runs over the OpenAI SDK and over the lean opt-in transport (`_fast_http`)."""
+@pytest.fixture(autouse=True, params=["sdk", "sdk_httpx", "fast"])
+def transport(request, settings) -> str:
+    """Every test runs over the OpenAI SDK (on the lean HTTP transport, the default, and on the
+    SDK's stock httpx transport) and over the opt-in SDK-less path (`_fast_http`)."""
     _transport["options"] = {"transport": "fast"} if request.param == "fast" else {}
+    settings.UPSTREAM_HTTP_TRANSPORT = "httpx" if request.param == "sdk_httpx" else "lean"
     return request.param
 
 
@@ -305,8 +307,8 @@ async def test_transport_option_selects_the_http_path(fake_upstream, transport):
 
 
 async def test_fast_transport_reuses_keep_alive_connections(fake_upstream, transport):
-    if transport != "fast":
-        pytest.skip("about the lean transport's pool")
+    if transport == "sdk_httpx":
+        pytest.skip("about the lean transport's pool (also under the SDK)")
     from proxy.providers import _fast_http
 
     provider = get_provider("openai")
@@ -318,8 +320,8 @@ async def test_fast_transport_reuses_keep_alive_connections(fake_upstream, trans
 
 
 async def test_fast_transport_retries_once_when_a_pooled_connection_went_stale(transport, monkeypatch):
-    if transport != "fast":
-        pytest.skip("about the lean transport's pool")
+    if transport == "sdk_httpx":
+        pytest.skip("about the lean transport's pool (also under the SDK)")
     import asyncio
 
     from proxy.providers import _fast_http
