@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP (Django, with static files) and websockets (Channels).
+"""ASGI entry point: HTTP (Django, with static files) and websockets (Channels), behind the
+gateway's lean front door for API clients (proxy/asgi_fast.py).
 
 HTTP requests to the gateway's hot paths (settings.GATEWAY_PATH_PREFIXES) are served by a
 Django handler built with the lean, all-async GATEWAY_MIDDLEWARE; everything else (admin, DRF
@@ -27,6 +28,7 @@ from django.urls import set_script_prefix  # noqa: E402
 
 from guardflow_site.errors import error_body  # noqa: E402
 from guardflow_site.routing import websocket_urlpatterns  # noqa: E402
+from proxy.asgi_fast import GatewayFrontDoor  # noqa: E402
 
 # Django keeps cache backends in a context-local (not thread-local) store, and every ASGI
 # request runs in a new task whose context is copied from this one. Created lazily inside a
@@ -148,7 +150,7 @@ http_app = HttpDispatcher(
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
 )
 
-application = ProtocolTypeRouter(
+protocol_router = ProtocolTypeRouter(
     {
         # Static files (admin, Swagger UI) are served by Django's ASGI static handler straight
         # from the installed apps, so no collectstatic step and no extra server are needed.
@@ -156,3 +158,7 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# API clients' calls to the hot gateway endpoints skip all of the above (proxy/asgi_fast.py);
+# anything else, browsers included, takes the Django path.
+application = GatewayFrontDoor(protocol_router) if settings.GATEWAY_FAST_PATH else protocol_router

@@ -103,6 +103,10 @@ GATEWAY_PATH_PREFIXES = (
     "/api/v1/rate-limit",
 )
 
+# The hot gateway endpoints are served for API clients by a lean ASGI front door
+# (proxy/asgi_fast.py) instead of Django's request cycle; false sends everything through Django.
+GATEWAY_FAST_PATH = env.bool("GATEWAY_FAST_PATH", default=True)
+
 ROOT_URLCONF = "guardflow_site.urls"
 WSGI_APPLICATION = "guardflow_site.wsgi.application"
 ASGI_APPLICATION = "guardflow_site.asgi.application"

@@ -2,20 +2,16 @@
 
 import asyncio
 
-from django.http import HttpRequest
-
 from accounts.authentication import principal_from_credentials, principal_require_scope
 from accounts.principal import Principal
 from proxy.services.loop import call_cached
+from proxy.views.wire import GatewayRequest
 
 GATEWAY_SCOPE = "gateway"
 
 
-def _credentials(request: HttpRequest) -> dict[str, str | None]:
-    return {
-        "authorization": request.headers.get("Authorization"),
-        "api_key": request.headers.get("X-Api-Key"),
-    }
+def _credentials(request: GatewayRequest) -> dict[str, str | None]:
+    return {"authorization": request.authorization, "api_key": request.api_key}
 
 
 # Lookups in flight, per event loop and credential: a burst of requests with a cold cache
@@ -51,7 +47,7 @@ async def _principal_once(credentials: dict[str, str | None]) -> Principal:
             del _inflight[key]
 
 
-async def gateway_principal(request: HttpRequest, scope: str | None = GATEWAY_SCOPE) -> Principal:
+async def gateway_principal(request: GatewayRequest, scope: str | None = GATEWAY_SCOPE) -> Principal:
     """Authenticate (raises GuardflowError 401/403). The accounts app caches principals: a hit
     is one cache GET, answered on the loop; a miss reads the database in a worker thread."""
     principal = await _principal_once(_credentials(request))

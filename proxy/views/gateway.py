@@ -1,8 +1,10 @@
 """The gateway's HTTP surface: OpenAI- and Anthropic-compatible endpoints.
 
-Plain async Django views rather than DRF: this is the hot path, and every thread hop and
-serializer layer is latency added to each model call. Each view only authenticates, parses the
-wire format and hands over to `proxy.services.gateway`; the format modules render the answer.
+Plain async functions rather than DRF: this is the hot path, and every thread hop and
+serializer layer is latency added to each model call. Each `serve_*` only authenticates, parses
+the wire format and hands over to `proxy.services.gateway`; the format modules render the
+answer. They take a `GatewayRequest` and return a `Reply` (proxy.views.wire), so the same code
+serves Django's front door (the views at the bottom) and the lean ASGI one (proxy.asgi_fast).
 """
 
 from __future__ import annotations
@@ -14,8 +16,7 @@ from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,8 +40,8 @@ from proxy.services.gateway import (
     gateway_record_refusal,
 )
 from proxy.views.auth import GATEWAY_SCOPE, gateway_principal
+from proxy.views.wire import JSON, GatewayRequest, Reply
 
-JSON = "application/json"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
@@ -55,13 +56,12 @@ OPENAI = WireFormat("chat.completions", openai_request_parse, "chatcmpl-")
 ANTHROPIC = WireFormat("messages", anthropic_request_parse, "msg_")
 
 
-def _error(exc: GuardflowError) -> HttpResponse:
-    return exc.to_response()
-
-
-def _json_body(request: HttpRequest) -> object:
-    content_type = request.content_type or ""
-    if content_type != JSON:
+def _json_body(request: GatewayRequest) -> object:
+    if request.body_too_large:
+        # A chunked body has no Content-Length for the size check to refuse up front.
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise GuardflowError(f"The request body exceeds {limit} bytes.", code="request_too_large", status=413)
+    if request.content_type != JSON:
         raise GuardflowError(
             "Send the request body as JSON with Content-Type: application/json.",
             code="unsupported_media_type",
@@ -71,22 +71,12 @@ def _json_body(request: HttpRequest) -> object:
         return orjson.loads(request.body)
     except orjson.JSONDecodeError:
         raise GuardflowError("The request body is not valid JSON.", code="invalid_json", status=400) from None
-    except RequestDataTooBig:
-        # A chunked body has no Content-Length for the size middleware to refuse up front.
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raise GuardflowError(
-            f"The request body exceeds {limit} bytes.", code="request_too_large", status=413
-        ) from None
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
-async def _call_for(request: HttpRequest, wire: WireFormat) -> GatewayCall:
+async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
     started = time.perf_counter()
     principal = await gateway_principal(request, scope=None)  # an unknown caller leaves no record
-    request_id = getattr(request, "request_id", None) or uuid.uuid4().hex
+    request_id = request.request_id or uuid.uuid4().hex
     body = None
     try:
         body = _json_body(request)
@@ -107,12 +97,13 @@ async def _call_for(request: HttpRequest, wire: WireFormat) -> GatewayCall:
         parsed=parsed,
         endpoint=wire.endpoint,
         request_id=request_id,
-        client_ip=_client_ip(request),
+        client_ip=request.client_ip,
         started=started,
     )
 
 
-async def _serve(request: HttpRequest, wire: WireFormat) -> HttpResponse:
+async def serve_completion(request: GatewayRequest, wire: WireFormat) -> Reply:
+    """POST chat/completions or messages, whichever front door it came through."""
     try:
         call = await _call_for(request, wire)
         admission = await gateway_admit(call)
@@ -120,7 +111,7 @@ async def _serve(request: HttpRequest, wire: WireFormat) -> HttpResponse:
             return await _stream_response(admission, wire)
         outcome = await gateway_complete(admission)
     except GuardflowError as exc:
-        return _error(exc)
+        return Reply.error(exc)
     object_id = wire.id_prefix + call.request_id
     if wire is OPENAI:
         body = openai_completion_render(
@@ -137,10 +128,10 @@ async def _serve(request: HttpRequest, wire: WireFormat) -> HttpResponse:
             message_id=object_id,
             usage=outcome.usage,
         )
-    return HttpResponse(body, content_type=JSON, headers=outcome.rate_headers)
+    return Reply(body=body, headers=outcome.rate_headers)
 
 
-async def _stream_response(admission, wire: WireFormat) -> HttpResponse:
+async def _stream_response(admission, wire: WireFormat) -> Reply:
     stream = GatewayStream(admission)
     await stream.open()  # may raise: before the first byte we still answer with a real status
     call = admission.call
@@ -151,8 +142,8 @@ async def _stream_response(admission, wire: WireFormat) -> HttpResponse:
         )
     else:
         renderer = AnthropicStreamRenderer(call.parsed.model_name, object_id, admission.input_estimate)
-    return StreamingHttpResponse(
-        _sse(stream, renderer),
+    return Reply(
+        stream=_sse(stream, renderer),
         content_type="text/event-stream",
         headers={**SSE_HEADERS, **admission.rate_headers},
     )
@@ -172,39 +163,50 @@ async def _sse(stream: GatewayStream, renderer) -> AsyncIterator[bytes]:
     yield renderer.finish(stream.usage)
 
 
+async def serve_models(request: GatewayRequest) -> Reply:
+    try:
+        principal = await gateway_principal(request)
+    except GuardflowError as exc:
+        return Reply.error(exc)
+    data = [
+        {"id": model.name, "object": "model", "created": model.created, "owned_by": "guardflow"}
+        for model in await models_for_principal(principal)
+    ]
+    return Reply(body=orjson.dumps({"object": "list", "data": data}))
+
+
+async def serve_rate_limit(request: GatewayRequest) -> Reply:
+    try:
+        principal = await gateway_principal(request, scope=None)
+        limits = await limits_bridge.snapshot(principal=principal)
+    except GuardflowError as exc:
+        return Reply.error(exc)
+    return Reply(body=orjson.dumps({"limits": limits}))
+
+
+# --- Django's front door (the lean ASGI one is proxy.asgi_fast) ------------------------------
+
+
 @csrf_exempt
 @require_POST
 async def chat_completions(request: HttpRequest) -> HttpResponse:
-    return await _serve(request, OPENAI)
+    return (await serve_completion(GatewayRequest.from_django(request), OPENAI)).to_django()
 
 
 @csrf_exempt
 @require_POST
 async def messages(request: HttpRequest) -> HttpResponse:
-    return await _serve(request, ANTHROPIC)
+    return (await serve_completion(GatewayRequest.from_django(request), ANTHROPIC)).to_django()
 
 
 @require_GET
 async def models(request: HttpRequest) -> HttpResponse:
-    try:
-        principal = await gateway_principal(request)
-    except GuardflowError as exc:
-        return _error(exc)
-    data = [
-        {"id": model.name, "object": "model", "created": model.created, "owned_by": "guardflow"}
-        for model in await models_for_principal(principal)
-    ]
-    return HttpResponse(orjson.dumps({"object": "list", "data": data}), content_type=JSON)
+    return (await serve_models(GatewayRequest.from_django(request))).to_django()
 
 
 @require_GET
 async def rate_limit(request: HttpRequest) -> HttpResponse:
-    try:
-        principal = await gateway_principal(request, scope=None)
-        limits = await limits_bridge.snapshot(principal=principal)
-    except GuardflowError as exc:
-        return _error(exc)
-    return HttpResponse(orjson.dumps({"limits": limits}), content_type=JSON)
+    return (await serve_rate_limit(GatewayRequest.from_django(request))).to_django()
 
 
 def method_not_allowed(request: HttpRequest) -> HttpResponse:
