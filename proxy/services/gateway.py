@@ -205,6 +205,12 @@ async def gateway_admit(call: GatewayCall) -> Admission:
     except GuardflowError as exc:
         _record_refusal(call, model=model, task=task, verdict=verdict, error=exc)
         raise
+    except asyncio.CancelledError:
+        # The client went away during admission (a slow LLM judge, a reserve round trip): the
+        # caller is known, so the request still leaves its record. A reservation the ledger
+        # may have taken meanwhile is released by its stale-entry timeout.
+        _record_client_gone(call, model=model, task=task, verdict=verdict)
+        raise
     return Admission(
         call=call,
         model=model,
@@ -493,6 +499,13 @@ def _record_refusal(call: GatewayCall, *, model, task, verdict, error: Guardflow
     )
     usage_record_submit(data)
     guard_bridge.record_outcome(call=call, verdict=verdict, http_status=error.status_code)
+
+
+def _record_client_gone(call: GatewayCall, *, model, task, verdict) -> None:
+    data = _record_data(
+        call, model=model, task=task, verdict=verdict, status="client_closed", http_status=499
+    )
+    usage_record_submit(data)
 
 
 def gateway_record_refusal(

@@ -186,3 +186,29 @@ async def test_client_gone_before_the_answer_is_recorded_as_client_closed(key):
     await sync_to_async(usage_flush)()
     record = await UsageRecord.objects.aget()
     assert (record.status, record.http_status) == ("client_closed", 499)
+
+
+async def test_client_gone_during_admission_still_leaves_a_record(key, monkeypatch):
+    from proxy.services import guard_bridge
+
+    async def slow_screen(*, call, task):  # e.g. an LLM judge taking its time
+        await asyncio.sleep(5)
+
+    monkeypatch.setattr(guard_bridge, "screen", slow_screen)
+    payload = json.dumps(chat()).encode()
+    scope = asgi_http_scope(
+        CHAT,
+        headers=[
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {key}".encode()),
+            (b"content-length", str(len(payload)).encode()),
+        ],
+    )
+    communicator = ApplicationCommunicator(application, scope)
+    await communicator.send_input({"type": "http.request", "body": payload, "more_body": False})
+    await asyncio.sleep(0.3)
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(3)
+    await sync_to_async(usage_flush)()
+    record = await UsageRecord.objects.aget()
+    assert (record.status, record.http_status, record.model_name) == ("client_closed", 499, "mock")
