@@ -15,7 +15,6 @@ import httpx2
 import openai
 import orjson
 from openai import AsyncStream
-from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from proxy.providers import _errors, _openai_fast
 from proxy.providers._clients import cached_client, extra_headers
@@ -29,8 +28,6 @@ from proxy.providers.base import (
     Provider,
     ProviderError,
     StreamChunk,
-    ToolCallDelta,
-    Usage,
 )
 
 _FINISH: dict[str, FinishReason] = {
@@ -116,35 +113,6 @@ def create_params(request: ChatRequest, *, model: str, max_tokens_param: str) ->
 
 
 # --- response mapping ------------------------------------------------------------------------------
-
-
-def _usage(usage: Any) -> Usage | None:
-    if usage is None:
-        return None
-    return Usage(input_tokens=usage.prompt_tokens or 0, output_tokens=usage.completion_tokens or 0)
-
-
-def chunk_from(chunk: Any) -> StreamChunk | None:
-    """One SSE chunk → StreamChunk, or None when it carries nothing (e.g. the role-only first chunk)."""
-    text, deltas, finish = "", (), None
-    if chunk.choices:
-        choice = chunk.choices[0]
-        delta = choice.delta
-        text = (delta.content or "") if delta else ""
-        deltas = tuple(
-            ToolCallDelta(
-                index=d.index,
-                id=d.id,
-                name=d.function.name if d.function else None,
-                arguments=(d.function.arguments or "") if d.function else "",
-            )
-            for d in ((delta.tool_calls or []) if delta else [])
-        )
-        finish = _FINISH.get(choice.finish_reason) if choice.finish_reason else None
-    usage = _usage(getattr(chunk, "usage", None))
-    if not (text or deltas or finish or usage):
-        return None
-    return StreamChunk(text=text, tool_calls=deltas, finish_reason=finish, usage=usage)
 
 
 # --- errors ----------------------------------------------------------------------------------------
@@ -234,17 +202,20 @@ class OpenAIChatProvider(Provider):
             return
         client = self._client(target)
         with mapped_errors():
+            # The SDK reads the SSE stream, ends it at [DONE] and raises in-band error events;
+            # chunks stay dicts (AsyncStream[object]) instead of a pydantic model each, which
+            # was most of the gateway's CPU per streamed chunk.
             stream = await client.post(
                 "/chat/completions",
                 body={**params, "stream": True},
-                cast_to=ChatCompletion,
+                cast_to=object,
                 stream=True,
-                stream_cls=AsyncStream[ChatCompletionChunk],
+                stream_cls=AsyncStream[object],
             )
         try:
             async for sdk_chunk in stream:
                 with _errors.malformed_answers():
-                    chunk = chunk_from(sdk_chunk)
+                    chunk = _openai_fast.chunk_from_json(sdk_chunk)
                 if chunk is not None:
                     yield chunk
         except SDK_ERRORS as exc:
