@@ -37,7 +37,7 @@ SECRET_KEY = "bench-" + "x7Kq9" * 12  # production mode wants a long key; this o
 PROMPT = "Summarise the benefits of keeping an LLM gateway in front of every model call."
 
 
-def bench_env(guard: bool, upstream_port: int, transport: str) -> dict[str, str]:
+def bench_env(guard: bool, upstream_port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUARDFLOW_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="guardflow_site.settings",
@@ -50,7 +50,6 @@ def bench_env(guard: bool, upstream_port: int, transport: str) -> dict[str, str]
         GUARD_ENABLED="true" if guard else "false",
         LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         BENCH_UPSTREAM=f"http://127.0.0.1:{upstream_port}/v1",
-        BENCH_TRANSPORT=transport,
         GUARDFLOW_VAR_DIR=str(ROOT / "var" / "bench"),
     )
     return env
@@ -81,10 +80,11 @@ user = User.objects.create_user(email="bench@example.com", password=secrets.toke
 value = "gf_" + secrets.token_urlsafe(32)
 APIToken.objects.create(user=user, name="bench", prefix=value[:10], token_hash=api_token_hash(value),
     scopes=["gateway"])
-model_upsert(data={"name": "bench-model", "input_price_per_mtok": "0.15", "output_price_per_mtok": "0.60",
-    "deployments": [{"provider": "openai", "upstream_model": "bench-upstream",
-                     "base_url": os.environ["BENCH_UPSTREAM"], "api_key": "sk-bench",
-                     "options": {"transport": os.environ["BENCH_TRANSPORT"]}}]})
+for name, options in (("bench-model", {}), ("bench-model-fast", {"transport": "fast"})):
+    model_upsert(data={"name": name, "input_price_per_mtok": "0.15", "output_price_per_mtok": "0.60",
+        "deployments": [{"provider": "openai", "upstream_model": "bench-upstream",
+                         "base_url": os.environ["BENCH_UPSTREAM"], "api_key": "sk-bench",
+                         "options": options}]})
 print(value)
 """
 
@@ -132,23 +132,37 @@ def summary(result: loadgen.RunResult, *, first_byte: bool = False) -> dict:
     }
 
 
-def scenario(name: str, direct: dict, gateway: dict, metric: str) -> dict:
-    return {
-        "scenario": name,
-        "metric": metric,
-        "direct": direct,
-        "guardflow": gateway,
-        "added_median_ms": round(gateway["median_ms"] - direct["median_ms"], 3),
-        "added_p99_ms": round(gateway["p99_ms"] - direct["p99_ms"], 3),
-        "median_ratio": round(gateway["median_ms"] / direct["median_ms"], 2) if direct["median_ms"] else None,
-        "rps_ratio": round(gateway["rps"] / direct["rps"], 2) if direct["rps"] else None,
-    }
+# The Guardflow sides: the same openai deployment called through the openai SDK (the default)
+# and through the lean client (deployment option `transport: fast`).
+GATEWAY_SIDES = {"sdk": ("guardflow-sdk", "bench-model"), "fast": ("guardflow-fast", "bench-model-fast")}
 
 
-def measure(upstream: str, gateway: str, key: str, n: int, rounds: int) -> tuple[list[dict], int]:
-    """Each scenario runs direct and through Guardflow alternately, `rounds` times, pooled."""
+def _ratio(value: float, baseline: float) -> float | None:
+    return round(value / baseline, 2) if baseline else None
+
+
+def scenario(name: str, sides: dict[str, dict], metric: str) -> dict:
+    direct = sides["direct"]
+    row: dict = {"scenario": name, "metric": metric, **sides, "added": {}}
+    for side, figures in sides.items():
+        if side == "direct":
+            continue
+        row["added"][side] = {
+            "median_ms": round(figures["median_ms"] - direct["median_ms"], 3),
+            "p99_ms": round(figures["p99_ms"] - direct["p99_ms"], 3),
+            "median_ratio": round(figures["median_ms"] / direct["median_ms"], 2)
+            if direct["median_ms"]
+            else None,
+            "rps_ratio": round(figures["rps"] / direct["rps"], 2) if direct["rps"] else None,
+        }
+    return row
+
+
+def measure(upstream: str, gateway: str, key: str, n: int, rounds: int, transports: list[str]):
+    """Each scenario runs direct and through each Guardflow side in turn, `rounds` times, pooled."""
     auth = {"Authorization": f"Bearer {key}"}
-    upstream_auth = {"Authorization": "Bearer sk-bench"}
+    sides = [("direct", upstream, "bench-upstream", {"Authorization": "Bearer sk-bench"})]
+    sides += [(GATEWAY_SIDES[t][0], gateway, GATEWAY_SIDES[t][1], auth) for t in transports]
     plans = [
         ("non-streaming, 1 connection", False, 1, n, False),
         ("non-streaming, 8 connections", False, 8, n * 3, False),
@@ -156,28 +170,19 @@ def measure(upstream: str, gateway: str, key: str, n: int, rounds: int) -> tuple
     ]
     results, sent = [], 0
     for name, stream, connections, requests, first_byte in plans:
-        pooled = {"direct": loadgen.RunResult(), "guardflow": loadgen.RunResult()}
+        pooled = {side: loadgen.RunResult() for side, *_ in sides}
         for _ in range(rounds):
-            for side, url, model, headers in (
-                ("direct", upstream, "bench-upstream", upstream_auth),
-                ("guardflow", gateway, "bench-model", auth),
-            ):
+            for side, url, model, headers in sides:
                 run = loadgen.run_sync(
                     url, body(model, stream), headers, connections=connections, requests=requests // rounds
                 )
                 pooled[side].samples.extend(run.samples)
                 pooled[side].errors += run.errors
                 pooled[side].elapsed_s += run.elapsed_s
-                if side == "guardflow":
+                if side != "direct":
                     sent += len(run.samples)
-        results.append(
-            scenario(
-                name,
-                summary(pooled["direct"], first_byte=first_byte),
-                summary(pooled["guardflow"], first_byte=first_byte),
-                "time to first byte" if first_byte else "latency",
-            )
-        )
+        figures = {side: summary(result, first_byte=first_byte) for side, result in pooled.items()}
+        results.append(scenario(name, figures, "time to first byte" if first_byte else "latency"))
     return results, sent
 
 
@@ -187,16 +192,18 @@ def count_records() -> int:
 
 
 def print_table(results: list[dict]) -> None:
-    print(f"\n{'scenario':48} {'side':10} {'median ms':>10} {'p99 ms':>9} {'req/s':>9} {'ok':>7}")
+    print(f"\n{'scenario':46} {'side':15} {'median ms':>10} {'p99 ms':>9} {'req/s':>9} {'ok':>7}")
     for row in results:
-        for side in ("direct", "guardflow"):
+        sides = [side for side in row if side not in ("scenario", "metric", "added")]
+        for side in sides:
             s = row[side]
             figures = f"{s['median_ms']:>10.3f} {s['p99_ms']:>9.3f} {s['rps']:>9.1f} {s['ok']:>7}"
-            print(f"{row['scenario']:48} {side:10} {figures}")
-        print(
-            f"{'':48} {'added':10} {row['added_median_ms']:>10.3f} {row['added_p99_ms']:>9.3f}"
-            f"   median x{row['median_ratio']}, throughput x{row['rps_ratio']}"
-        )
+            print(f"{row['scenario']:46} {side:15} {figures}")
+        for side, added in row["added"].items():
+            print(
+                f"{'':46} {'added (' + side.removeprefix('guardflow-') + ')':15} {added['median_ms']:>10.3f} "
+                f"{added['p99_ms']:>9.3f}   median x{added['median_ratio']}, throughput x{added['rps_ratio']}"
+            )
 
 
 def main() -> None:
@@ -207,15 +214,17 @@ def main() -> None:
     parser.add_argument("--guard", choices=("on", "off"), default="on")
     parser.add_argument(
         "--transport",
-        choices=("sdk", "fast"),
-        default="sdk",
-        help="upstream transport of the bench deployment: the openai SDK, or the lean keep-alive client",
+        choices=("both", "sdk", "fast"),
+        default="both",
+        help="Guardflow sides to measure: the deployment over the openai SDK (the default for a "
+        "deployment), over the lean client (`transport: fast`), or both",
     )
     parser.add_argument("--output", type=Path, default=ROOT / "var" / "bench" / "gateway-latest.json")
     args = parser.parse_args()
 
     upstream_port, gateway_port = 9191, 9192
-    env = bench_env(args.guard == "on", upstream_port, args.transport)
+    env = bench_env(args.guard == "on", upstream_port)
+    transports = ["sdk", "fast"] if args.transport == "both" else [args.transport]
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
     reset_database()
     flush_redis()
@@ -250,16 +259,16 @@ def main() -> None:
         wait_http(f"http://127.0.0.1:{gateway_port}/health")
         upstream_url = f"http://127.0.0.1:{upstream_port}/v1/chat/completions"
         gateway_url = f"http://127.0.0.1:{gateway_port}/v1/chat/completions"
-        warm = loadgen.run_sync(
-            gateway_url,
-            body("bench-model", False),
-            {"Authorization": f"Bearer {key}"},
-            connections=8,
-            requests=400,
-        )
+        sent = 0
+        for transport in transports:  # warm up: connections, caches, the first upstream clients
+            model = GATEWAY_SIDES[transport][1]
+            auth = {"Authorization": f"Bearer {key}"}
+            sent += len(
+                loadgen.run_sync(gateway_url, body(model, False), auth, connections=8, requests=400).samples
+            )
         loadgen.run_sync(upstream_url, body("bench-upstream", False), {}, connections=8, requests=400)
-        results, sent = measure(upstream_url, gateway_url, key, args.requests, args.rounds)
-        sent += len(warm.samples)
+        results, measured = measure(upstream_url, gateway_url, key, args.requests, args.rounds, transports)
+        sent += measured
     finally:
         gateway.send_signal(signal.SIGTERM)
         try:
@@ -280,6 +289,7 @@ def main() -> None:
             {
                 "guard": args.guard,
                 "workers": args.workers,
+                "transports": transports,
                 "results": results,
                 "requests_sent": sent,
                 "usage_records": records,
