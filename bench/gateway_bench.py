@@ -132,6 +132,26 @@ def summary(result: loadgen.RunResult, *, first_byte: bool = False) -> dict:
     }
 
 
+# LiteLLM's proxy (optional, --litellm): no database, master key only, the same upstream.
+LITELLM_PORT = 9193
+LITELLM_URL = f"http://127.0.0.1:{LITELLM_PORT}/v1/chat/completions"
+LITELLM_KEY = "sk-litellm-bench"
+LITELLM_CONFIG = """model_list:
+  - model_name: bench-model
+    litellm_params: {{model: openai/bench-upstream, api_base: "{upstream}", api_key: sk-bench}}
+general_settings: {{master_key: {key}}}
+litellm_settings: {{telemetry: false}}
+"""
+
+
+def start_litellm(executable: str, upstream_base: str, workers: int, env: dict[str, str]) -> subprocess.Popen:
+    config = ROOT / "var" / "bench" / "litellm.yaml"
+    config.write_text(LITELLM_CONFIG.format(upstream=upstream_base, key=LITELLM_KEY))
+    args = [executable, "--config", str(config), "--host", "127.0.0.1", "--port", str(LITELLM_PORT)]
+    clean = {k: v for k, v in env.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    return start([*args, "--num_workers", str(workers)], {**clean, "LITELLM_LOG": "ERROR"})
+
+
 # The Guardflow sides: the same openai deployment called through the openai SDK (the default)
 # and through the lean client (deployment option `transport: fast`).
 GATEWAY_SIDES = {"sdk": ("guardflow-sdk", "bench-model"), "fast": ("guardflow-fast", "bench-model-fast")}
@@ -158,11 +178,13 @@ def scenario(name: str, sides: dict[str, dict], metric: str) -> dict:
     return row
 
 
-def measure(upstream: str, gateway: str, key: str, n: int, rounds: int, transports: list[str]):
-    """Each scenario runs direct and through each Guardflow side in turn, `rounds` times, pooled."""
+def measure(upstream: str, gateway: str, key: str, n: int, rounds: int, transports: list[str], litellm: bool):
+    """Each scenario runs direct and through each gateway side in turn, `rounds` times, pooled."""
     auth = {"Authorization": f"Bearer {key}"}
     sides = [("direct", upstream, "bench-upstream", {"Authorization": "Bearer sk-bench"})]
     sides += [(GATEWAY_SIDES[t][0], gateway, GATEWAY_SIDES[t][1], auth) for t in transports]
+    if litellm:
+        sides.append(("litellm", LITELLM_URL, "bench-model", {"Authorization": f"Bearer {LITELLM_KEY}"}))
     plans = [
         ("non-streaming, 1 connection", False, 1, n, False),
         ("non-streaming, 8 connections", False, 8, n * 3, False),
@@ -179,7 +201,7 @@ def measure(upstream: str, gateway: str, key: str, n: int, rounds: int, transpor
                 pooled[side].samples.extend(run.samples)
                 pooled[side].errors += run.errors
                 pooled[side].elapsed_s += run.elapsed_s
-                if side != "direct":
+                if side.startswith("guardflow"):
                     sent += len(run.samples)
         figures = {side: summary(result, first_byte=first_byte) for side, result in pooled.items()}
         results.append(scenario(name, figures, "time to first byte" if first_byte else "latency"))
@@ -219,6 +241,12 @@ def main() -> None:
         help="Guardflow sides to measure: the deployment over the openai SDK (the default for a "
         "deployment), over the lean client (`transport: fast`), or both",
     )
+    parser.add_argument(
+        "--litellm",
+        metavar="EXECUTABLE",
+        help="also measure LiteLLM's proxy side by side (the path of its `litellm` command, e.g. "
+        "from `pip install 'litellm[proxy]'` in its own venv); same upstream and worker count",
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "var" / "bench" / "gateway-latest.json")
     args = parser.parse_args()
 
@@ -232,6 +260,9 @@ def main() -> None:
     key = run_checked([PYTHON, "-c", SETUP_CODE], env).strip().splitlines()[-1]
 
     upstream = start([PYTHON, "-m", "proxy.testing.fake_upstreams", "--port", str(upstream_port)], env)
+    upstream_base = f"http://127.0.0.1:{upstream_port}/v1"
+    litellm = start_litellm(args.litellm, upstream_base, args.workers, env) if args.litellm else None
+    litellm_auth = {"Authorization": f"Bearer {LITELLM_KEY}"}
     gateway = start(
         [
             UVICORN,
@@ -267,7 +298,14 @@ def main() -> None:
                 loadgen.run_sync(gateway_url, body(model, False), auth, connections=8, requests=400).samples
             )
         loadgen.run_sync(upstream_url, body("bench-upstream", False), {}, connections=8, requests=400)
-        results, measured = measure(upstream_url, gateway_url, key, args.requests, args.rounds, transports)
+        if litellm is not None:
+            wait_http(f"http://127.0.0.1:{LITELLM_PORT}/health/liveliness", timeout=90)
+            loadgen.run_sync(
+                LITELLM_URL, body("bench-model", False), litellm_auth, connections=8, requests=400
+            )
+        results, measured = measure(
+            upstream_url, gateway_url, key, args.requests, args.rounds, transports, litellm is not None
+        )
         sent += measured
     finally:
         gateway.send_signal(signal.SIGTERM)
@@ -275,6 +313,12 @@ def main() -> None:
             gateway.wait(timeout=60)
         except subprocess.TimeoutExpired:
             gateway.kill()
+        if litellm is not None:
+            litellm.send_signal(signal.SIGTERM)
+            try:
+                litellm.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                litellm.kill()
         upstream.send_signal(signal.SIGTERM)
         upstream.wait(timeout=10)
 
