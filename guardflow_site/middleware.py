@@ -123,19 +123,28 @@ def request_size_limit_middleware(get_response: Callable) -> Callable:
     return middleware
 
 
-def _security_headers(response: HttpResponse) -> HttpResponse:
-    """What SecurityMiddleware and XFrameOptionsMiddleware add, for the lean gateway stack."""
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY)
-    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
-    response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+def security_header_values() -> dict[str, str]:
+    """What SecurityMiddleware and XFrameOptionsMiddleware add, for the lean gateway stacks
+    (GATEWAY_MIDDLEWARE here, and proxy/asgi_fast.py)."""
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
+        "Content-Security-Policy": settings.CONTENT_SECURITY_POLICY,
+    }
     if getattr(settings, "SECURE_HSTS_SECONDS", 0):
         hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
         if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
             hsts += "; includeSubDomains"
         if settings.SECURE_HSTS_PRELOAD:
             hsts += "; preload"
-        response.headers.setdefault("Strict-Transport-Security", hsts)
+        headers["Strict-Transport-Security"] = hsts
+    return headers
+
+
+def _security_headers(response: HttpResponse) -> HttpResponse:
+    for name, value in security_header_values().items():
+        response.headers.setdefault(name, value)
     return response
 
 

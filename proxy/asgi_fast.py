@@ -31,6 +31,7 @@ from django.conf import settings
 from guardflow_site import metrics
 from guardflow_site.errors import error_body
 from guardflow_site.logging import request_id_var
+from guardflow_site.middleware import security_header_values
 from proxy.views.gateway import ANTHROPIC, OPENAI, serve_completion, serve_models, serve_rate_limit
 from proxy.views.wire import GatewayRequest, Reply
 
@@ -55,21 +56,7 @@ def _routes() -> dict[tuple[str, str], Handler]:
 
 
 def _security_headers() -> list[tuple[bytes, bytes]]:
-    """What guardflow_site.middleware.security_headers_middleware adds, computed once."""
-    headers = {
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": settings.SECURE_REFERRER_POLICY,
-        "X-Frame-Options": settings.X_FRAME_OPTIONS,
-        "Content-Security-Policy": settings.CONTENT_SECURITY_POLICY,
-    }
-    if getattr(settings, "SECURE_HSTS_SECONDS", 0):
-        hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
-        if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-            hsts += "; includeSubDomains"
-        if settings.SECURE_HSTS_PRELOAD:
-            hsts += "; preload"
-        headers["Strict-Transport-Security"] = hsts
-    return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
+    return [(name.lower().encode(), value.encode()) for name, value in security_header_values().items()]
 
 
 class GatewayFrontDoor:

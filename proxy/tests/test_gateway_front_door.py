@@ -164,22 +164,25 @@ async def test_the_configured_application_is_the_front_door():
     assert isinstance(application, GatewayFrontDoor) and application.app is protocol_router
 
 
+async def _send_chat(key: str, payload: bytes) -> ApplicationCommunicator:
+    """A chat request sent whole to the configured application, the response not yet read."""
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"authorization", f"Bearer {key}".encode()),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    communicator = ApplicationCommunicator(application, asgi_http_scope(CHAT, headers=headers))
+    await communicator.send_input({"type": "http.request", "body": payload, "more_body": False})
+    return communicator
+
+
 async def test_client_gone_before_the_answer_is_recorded_as_client_closed(key):
     await Deployment.objects.filter(model__name="mock").aupdate(options={"token_delay_ms": 200})
     from proxy.registry import registry_reset
 
     registry_reset()
     payload = json.dumps(chat(max_tokens=20)).encode()
-    scope = asgi_http_scope(
-        CHAT,
-        headers=[
-            (b"content-type", b"application/json"),
-            (b"authorization", f"Bearer {key}".encode()),
-            (b"content-length", str(len(payload)).encode()),
-        ],
-    )
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": payload, "more_body": False})
+    communicator = await _send_chat(key, payload)
     await asyncio.sleep(0.3)  # admitted, waiting for the (slow) upstream
     await communicator.send_input({"type": "http.disconnect"})
     await communicator.wait(10)
@@ -196,16 +199,7 @@ async def test_client_gone_during_admission_still_leaves_a_record(key, monkeypat
 
     monkeypatch.setattr(guard_bridge, "screen", slow_screen)
     payload = json.dumps(chat()).encode()
-    scope = asgi_http_scope(
-        CHAT,
-        headers=[
-            (b"content-type", b"application/json"),
-            (b"authorization", f"Bearer {key}".encode()),
-            (b"content-length", str(len(payload)).encode()),
-        ],
-    )
-    communicator = ApplicationCommunicator(application, scope)
-    await communicator.send_input({"type": "http.request", "body": payload, "more_body": False})
+    communicator = await _send_chat(key, payload)
     await asyncio.sleep(0.3)
     await communicator.send_input({"type": "http.disconnect"})
     await communicator.wait(3)
