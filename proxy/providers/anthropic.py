@@ -20,6 +20,7 @@ from typing import Any
 
 import anthropic
 import httpx2
+import orjson
 
 from proxy.providers import _errors
 from proxy.providers._clients import cached_client, extra_headers
@@ -154,66 +155,68 @@ def create_params(target: DeploymentTarget, request: ChatRequest) -> dict[str, A
 # --- response mapping ------------------------------------------------------------------------------
 
 
-def _input_tokens(usage: Any) -> int:
+def _input_tokens(usage: dict | None) -> int:
     # Cached prompt tokens are input too (billed differently, but they count against quotas).
-    cached = (getattr(usage, "cache_creation_input_tokens", 0) or 0) + (
-        getattr(usage, "cache_read_input_tokens", 0) or 0
-    )
-    return (getattr(usage, "input_tokens", 0) or 0) + cached
+    usage = usage or {}
+    cached = (usage.get("cache_creation_input_tokens") or 0) + (usage.get("cache_read_input_tokens") or 0)
+    return (usage.get("input_tokens") or 0) + cached
 
 
-def result_from(message: Any) -> ChatResult:
-    texts = [b.text for b in message.content if b.type == "text"]
+def result_from(message: dict[str, Any]) -> ChatResult:
+    """A Messages API answer (JSON, as a dict) → ChatResult."""
+    blocks = message["content"]
+    texts = [b["text"] for b in blocks if b["type"] == "text"]
     calls = [
-        ToolCall(id=b.id, name=b.name, arguments=dump_arguments(b.input))
-        for b in message.content
-        if b.type == "tool_use"
+        ToolCall(id=b["id"], name=b["name"], arguments=dump_arguments(b.get("input")))
+        for b in blocks
+        if b["type"] == "tool_use"
     ]
-    usage = getattr(message, "usage", None)
+    usage = message.get("usage")
     return ChatResult(
-        id=message.id,
-        model=message.model,
+        id=message.get("id") or "",
+        model=message.get("model") or "",
         content="".join(texts),
         tool_calls=calls,
-        finish_reason=_FINISH.get(message.stop_reason or "end_turn", "stop"),
-        usage=Usage(_input_tokens(usage), usage.output_tokens or 0) if usage is not None else None,
+        finish_reason=_FINISH.get(message.get("stop_reason") or "end_turn", "stop"),
+        usage=Usage(_input_tokens(usage), usage.get("output_tokens") or 0) if usage is not None else None,
     )
 
 
 class _StreamState:
-    """Turns Anthropic's raw stream events into StreamChunks (tool-use blocks get OpenAI-style indexes)."""
+    """Turns Anthropic's raw stream events (dicts) into StreamChunks (tool-use blocks get
+    OpenAI-style indexes)."""
 
     def __init__(self) -> None:
         self.input_tokens: int | None = None
         self.tool_index_by_block: dict[int, int] = {}
 
-    def chunk(self, event: Any) -> StreamChunk | None:
-        kind = event.type
+    def chunk(self, event: dict[str, Any]) -> StreamChunk | None:
+        kind = event["type"]
         if kind == "message_start":
-            usage = getattr(event.message, "usage", None)
+            usage = event["message"].get("usage")
             self.input_tokens = _input_tokens(usage) if usage is not None else None
-        elif kind == "content_block_start" and event.content_block.type == "tool_use":
-            index = self.tool_index_by_block[event.index] = len(self.tool_index_by_block)
-            block = event.content_block
-            return StreamChunk(tool_calls=(ToolCallDelta(index=index, id=block.id, name=block.name),))
+        elif kind == "content_block_start" and event["content_block"]["type"] == "tool_use":
+            index = self.tool_index_by_block[event["index"]] = len(self.tool_index_by_block)
+            block = event["content_block"]
+            return StreamChunk(tool_calls=(ToolCallDelta(index=index, id=block["id"], name=block["name"]),))
         elif kind == "content_block_delta":
             return self._delta(event)
         elif kind == "message_delta":
             return self._final(event)
         return None
 
-    def _delta(self, event: Any) -> StreamChunk | None:
-        delta = event.delta
-        if delta.type == "text_delta" and delta.text:
-            return StreamChunk(text=delta.text)
-        if delta.type == "input_json_delta" and event.index in self.tool_index_by_block:
-            index = self.tool_index_by_block[event.index]
-            return StreamChunk(tool_calls=(ToolCallDelta(index=index, arguments=delta.partial_json),))
+    def _delta(self, event: dict[str, Any]) -> StreamChunk | None:
+        delta = event["delta"]
+        if delta["type"] == "text_delta" and delta.get("text"):
+            return StreamChunk(text=delta["text"])
+        if delta["type"] == "input_json_delta" and event["index"] in self.tool_index_by_block:
+            index = self.tool_index_by_block[event["index"]]
+            return StreamChunk(tool_calls=(ToolCallDelta(index=index, arguments=delta["partial_json"]),))
         return None  # thinking / signature / citation deltas are not part of the normalised answer
 
-    def _final(self, event: Any) -> StreamChunk:
-        finish = _FINISH.get(event.delta.stop_reason or "end_turn", "stop")
-        output = getattr(event.usage, "output_tokens", None) if event.usage is not None else None
+    def _final(self, event: dict[str, Any]) -> StreamChunk:
+        finish = _FINISH.get(event["delta"].get("stop_reason") or "end_turn", "stop")
+        output = (event.get("usage") or {}).get("output_tokens")
         usage = None
         if self.input_tokens is not None and output:
             usage = Usage(input_tokens=self.input_tokens, output_tokens=output)
@@ -257,21 +260,37 @@ def make_client(target: DeploymentTarget) -> anthropic.AsyncAnthropic:
     )
 
 
+def _body(target: DeploymentTarget, request: ChatRequest) -> dict[str, Any]:
+    params = create_params(target, request)
+    params.update(params.pop("extra_body", None) or {})
+    return params
+
+
 class AnthropicProvider(Provider):
+    """`client.post("/v1/messages")` rather than `client.messages.create`: the same SDK request
+    (headers, anthropic-version, timeouts, status errors, SSE reading and in-band `error`
+    events), minus the per-call param transform and the pydantic model built for every answer
+    and every streamed event; answers are mapped from their JSON."""
+
     name = "anthropic"
 
     async def complete(self, target: DeploymentTarget, request: ChatRequest) -> ChatResult:
         client = cached_client(target, make_client)
         with mapped_errors():
-            message = await client.messages.create(**create_params(target, request))
+            response = await client.post("/v1/messages", body=_body(target, request), cast_to=httpx2.Response)
         with _errors.malformed_answers():
-            return result_from(message)
+            return result_from(orjson.loads(response.content))
 
     async def stream(self, target: DeploymentTarget, request: ChatRequest) -> AsyncIterator[StreamChunk]:
         client = cached_client(target, make_client)
         with mapped_errors():
-            # Raw events (`create(stream=True)`), not the accumulating helper: less work per event.
-            stream = await client.messages.create(**create_params(target, request), stream=True)
+            stream = await client.post(
+                "/v1/messages",
+                body={**_body(target, request), "stream": True},
+                cast_to=object,
+                stream=True,
+                stream_cls=anthropic.AsyncStream[object],
+            )
         state = _StreamState()
         try:
             async for event in stream:
