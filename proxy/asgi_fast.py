@@ -181,13 +181,18 @@ class GatewayFrontDoor:
             await send({"type": "http.response.start", "status": reply.status, "headers": headers})
             await send({"type": "http.response.body", "body": reply.body})
             return
-        # aclosing: when the client goes away (this task is cancelled) the stream's generator is
-        # closed right here, so the gateway settles and records it as client_closed at once.
-        async with contextlib.aclosing(reply.stream) as chunks:
-            await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-            async for chunk in chunks:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        await send({"type": "http.response.body", "body": b""})
+        # aclosing + finalizer: when the client goes away (this task is cancelled) the stream is
+        # closed right here — even before its first chunk — so the gateway settles and records
+        # it as client_closed at once.
+        try:
+            async with contextlib.aclosing(reply.stream) as chunks:
+                await send({"type": "http.response.start", "status": reply.status, "headers": headers})
+                async for chunk in chunks:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            if reply.finalizer is not None:
+                await asyncio.shield(reply.finalizer())
 
 
 class _Sent:

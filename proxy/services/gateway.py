@@ -361,6 +361,11 @@ class GatewayStream:
             estimated=True,
         )
 
+    async def abandon(self) -> None:
+        """Settle and record a stream whose chunks were never (fully) read — the client went
+        away before the first chunk was taken. A no-op once `chunks()` has finished it."""
+        await asyncio.shield(self._finish("client_closed", 499))
+
     async def _finish(self, status: str, http_status: int, error_code: str = "") -> None:
         if self._finished:
             return

@@ -206,3 +206,31 @@ async def test_client_gone_during_admission_still_leaves_a_record(key, monkeypat
     await sync_to_async(usage_flush)()
     record = await UsageRecord.objects.aget()
     assert (record.status, record.http_status, record.model_name) == ("client_closed", 499, "mock")
+
+
+async def test_a_stream_abandoned_before_its_first_byte_is_settled_and_recorded(key):
+    from proxy.asgi_fast import _Sent
+    from proxy.views.gateway import OPENAI, serve_completion
+    from proxy.views.wire import GatewayRequest
+
+    body = json.dumps(chat(stream=True)).encode()
+    request = GatewayRequest(
+        method="POST",
+        authorization=f"Bearer {key}",
+        api_key=None,
+        content_type="application/json",
+        body=body,
+        client_ip="127.0.0.1",
+        request_id="gone-early",
+    )
+    reply = await serve_completion(request, OPENAI)
+    assert reply.stream is not None
+
+    async def client_gone(message):
+        raise asyncio.CancelledError  # the client left as the response started
+
+    with pytest.raises(asyncio.CancelledError):
+        await GatewayFrontDoor(_django_must_not_run)._send(reply, "gone-early", client_gone, _Sent())
+    await sync_to_async(usage_flush)()
+    record = await UsageRecord.objects.aget(request_id="gone-early")
+    assert (record.status, record.http_status, record.is_stream) == ("client_closed", 499, True)

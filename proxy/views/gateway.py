@@ -146,21 +146,27 @@ async def _stream_response(admission, wire: WireFormat) -> Reply:
         stream=_sse(stream, renderer),
         content_type="text/event-stream",
         headers={**SSE_HEADERS, **admission.rate_headers},
+        finalizer=stream.abandon,
     )
 
 
 async def _sse(stream: GatewayStream, renderer) -> AsyncIterator[bytes]:
-    yield renderer.start()
     try:
-        async for chunk in stream.chunks():
-            if data := renderer.chunk(chunk):  # a usage-only chunk renders to nothing
-                yield data
-    except ProviderError as exc:
-        # After the first byte there is no retry and no status code left to change: tell the
-        # client in-band, in the format's own error event, and end the stream.
-        yield renderer.error(exc.status, exc.code, exc.message)
-        return
-    yield renderer.finish(stream.usage)
+        yield renderer.start()
+        try:
+            async for chunk in stream.chunks():
+                if data := renderer.chunk(chunk):  # a usage-only chunk renders to nothing
+                    yield data
+        except ProviderError as exc:
+            # After the first byte there is no retry and no status code left to change: tell the
+            # client in-band, in the format's own error event, and end the stream.
+            yield renderer.error(exc.status, exc.code, exc.message)
+            return
+        yield renderer.finish(stream.usage)
+    finally:
+        # Closed before chunks() ran (the client left while the first bytes went out): the
+        # stream must still settle and leave its record.
+        await stream.abandon()
 
 
 async def serve_models(request: GatewayRequest) -> Reply:

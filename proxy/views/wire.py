@@ -7,7 +7,7 @@ the hot path). Each front door builds a `GatewayRequest` and sends the `Reply` i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
 import orjson
@@ -59,6 +59,9 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
     content_type: str = JSON
     stream: AsyncIterator[bytes] | None = None
+    # Run once the stream is done with or abandoned, even if it was never iterated (the client
+    # left before the first byte went out): it settles and records the call if nothing did.
+    finalizer: Callable[[], Awaitable[None]] | None = None
 
     @classmethod
     def error(cls, exc: GuardflowError) -> Reply:
