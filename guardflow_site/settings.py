@@ -352,6 +352,12 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "uvicorn.access": {"level": "WARNING"},
+        # The vendor SDKs' HTTP clients log every upstream request (with its internal URL) at
+        # INFO; the gateway's own access line and usage record already say what happened.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+        "httpcore2": {"level": "WARNING"},
     },
 }
 

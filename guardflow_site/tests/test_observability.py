@@ -200,3 +200,10 @@ def test_metrics_token_guards_the_metrics_endpoint(client, settings):
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
     ok = client.get("/metrics", headers={"Authorization": "Bearer scrape-secret-123"})
     assert ok.status_code == 200 and b"guardflow_http_requests_total" in ok.content
+
+
+@pytest.mark.parametrize("name", ["httpx", "httpx2", "httpcore", "httpcore2"])
+def test_sdk_http_clients_do_not_log_every_upstream_request(name):
+    # They would write a line with the upstream's internal URL for every gateway call.
+    assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+    assert logging.getLogger(name).isEnabledFor(logging.WARNING)
