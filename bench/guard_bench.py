@@ -1,6 +1,6 @@
 """Latency of the guard's default detector (the hot-path cost of `guard_screen`).
 
-    .venv/bin/python bench/guard_bench.py [--n 2000] [--sizes 100,1000,8192]
+    .venv/bin/python bench/guard_bench.py [--n 2000] [--sizes 100,1000,8192] [--artefact FILE.npz]
 
 Screens prompts of several sizes (built from the shared eval set when present, otherwise from
 a synthetic text) and prints one JSON object per size: median, p99 and max wall time in ms, and
@@ -50,12 +50,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--sizes", default="100,1000,8192")
+    parser.add_argument("--artefact", type=Path, help="time another default-detector artefact")
     args = parser.parse_args()
 
     import django
 
     django.setup()
-    from proxy.guard.pipeline import guard_pipeline_run
+    from proxy.guard.pipeline import guard_default_detector, guard_pipeline_run
+
+    if args.artefact:
+        from proxy.guard.detectors.default import load_artefact
+
+        guard_default_detector()._artefact = load_artefact(args.artefact)
 
     rng = random.Random(7)
     corpus = _corpus()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from proxy.guard.detectors import rules
+from proxy.guard.detectors import embed, rules
 from proxy.guard.detectors.base import Detection
 from proxy.guard.detectors.features import vectorise
 from proxy.guard.taxonomy import INTENTS
@@ -40,17 +40,25 @@ class Artefact:
     intent_bias: np.ndarray
     threshold: float
     meta: dict
+    # (embed dims, 4 + len(INTENTS)) weights of the static sentence embedding, or None.
+    embed_weights: np.ndarray | None = None
 
 
 def load_artefact(path: Path = ARTEFACT) -> Artefact:
     with np.load(path, allow_pickle=False) as data:
         weights = np.hstack([data["misuse_coef"], data["intent_coef"]]).astype(np.float32)
+        embed_weights = None
+        if "misuse_embed_coef" in data.files and data["misuse_embed_coef"].size:
+            embed_weights = np.hstack([data["misuse_embed_coef"], data["intent_embed_coef"]]).astype(
+                np.float32
+            )
         return Artefact(
             weights=np.ascontiguousarray(weights),
             misuse_bias=data["misuse_bias"].astype(np.float32),
             intent_bias=data["intent_bias"].astype(np.float32),
             threshold=float(data["misuse_threshold"]),
             meta=json.loads(str(data["meta"])),
+            embed_weights=embed_weights,
         )
 
 
@@ -125,8 +133,11 @@ class DefaultDetector:
     name = "default"
     budget_ms = 5.0
 
-    def __init__(self, artefact: Artefact | None = None) -> None:
+    def __init__(
+        self, artefact: Artefact | None = None, embedder: embed.StaticEmbedder | None = None
+    ) -> None:
         self._artefact = artefact
+        self._embedder = embedder  # default: artefacts/static_embed.npz, loaded only if needed
         self._lock = threading.Lock()
 
     @property
@@ -143,6 +154,10 @@ class DefaultDetector:
         index, values = vectorise(text)
         # Elementwise product and sum rather than a BLAS matrix-vector call (see features.py).
         raw = (art.weights[index] * values[:, None]).sum(axis=0)
+        if art.embed_weights is not None:
+            # Only artefacts built with --embed-dims carry these weights (the shipped one does not).
+            vector = (self._embedder or embed.embedder(art.embed_weights.shape[0])).embed(text)
+            raw += (art.embed_weights * vector[:, None]).sum(axis=0)
         misuse = _misuse_probabilities(raw[:4] + art.misuse_bias, art.meta.get("misuse_mode"))
         intents = _softmax(raw[4:] + art.intent_bias)
         return misuse, intents, (index, values)

@@ -7,6 +7,9 @@ licensed sets in `../shared/eval/` (see its README and docs/guard.md) plus the e
 
 `--holdout` leaves whole sources out of training and writes them to `var/guard/holdout.csv`
 so that `manage.py guard_eval` measures generalisation to unseen sources honestly.
+
+`--embed-dims N` adds static sentence embeddings (`training/distill.py`) as a second feature
+view for both heads. Off by default: evaluated, it did not raise held-out recall (docs/guard.md).
 """
 
 import argparse
@@ -20,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from proxy.guard.detectors.embed import TABLE as EMBED_TABLE
+from proxy.guard.detectors.embed import StaticEmbedder
 from proxy.guard.detectors.features import DIM, vectorise
 from proxy.guard.taxonomy import INTENTS
 from proxy.guard.training import seed_data, seed_more
@@ -126,8 +131,9 @@ def is_holdout(row: dict) -> bool:
     return row["source"] in HOLDOUT_SOURCES or (row["source"], row["group"]) in HOLDOUT_PAIRS
 
 
-def _matrix(texts: list[str]):
-    from scipy.sparse import csr_matrix
+def _matrix(texts: list[str], embed: "EmbedView | None" = None):
+    """Hashed n-grams (DIM columns), then, with `embed`, the scaled sentence embedding."""
+    from scipy.sparse import csr_matrix, hstack
 
     indptr, indices, values = [0], [], []
     for text in texts:
@@ -135,9 +141,22 @@ def _matrix(texts: list[str]):
         indices.append(index)
         values.append(value)
         indptr.append(indptr[-1] + index.size)
-    return csr_matrix(
+    hashed = csr_matrix(
         (np.concatenate(values), np.concatenate(indices), np.array(indptr)), shape=(len(texts), DIM)
     )
+    if embed is None:
+        return hashed
+    dense = np.vstack([embed.embedder.embed(text) for text in texts]) * embed.weight
+    return hstack([hashed, csr_matrix(dense.astype(np.float32))], format="csr")
+
+
+class EmbedView:
+    """The semantic feature view: `weight` scales the unit-norm embedding against the unit-norm
+    hashed vector (with one L2 penalty for both, a larger weight lets the heads lean on it)."""
+
+    def __init__(self, table: Path, dims: int, weight: float) -> None:
+        self.embedder = StaticEmbedder.load(table, dims)
+        self.dims, self.weight = self.embedder.dims, weight
 
 
 def _fit(matrix, labels: np.ndarray, n_classes: int, weights: np.ndarray, c: float):
@@ -145,7 +164,7 @@ def _fit(matrix, labels: np.ndarray, n_classes: int, weights: np.ndarray, c: flo
 
     model = LogisticRegression(C=c, max_iter=400, tol=1e-4)
     model.fit(matrix, labels, sample_weight=weights)
-    coef = np.zeros((n_classes, DIM), dtype=np.float32)
+    coef = np.zeros((n_classes, matrix.shape[1]), dtype=np.float32)
     bias = np.full(n_classes, -20.0, dtype=np.float32)  # a class never seen stays impossible
     if model.coef_.shape[0] == 1:  # binary: sklearn keeps one row, the logit of classes_[1]
         coef[model.classes_[0]], bias[model.classes_[0]] = 0.0, 0.0
@@ -216,6 +235,7 @@ def train(
     max_fpr: float,
     binary: bool = False,
     fixed_threshold: float | None = None,
+    embed: EmbedView | None = None,
 ) -> dict:
     rng = np.random.default_rng(SEED)
     misuse_rows = [r for r in rows if r["misuse"] and r.get("trainable", True)]
@@ -223,7 +243,7 @@ def train(
     texts = [r["text"] for r in misuse_rows]
     labels = np.array([MISUSE_CLASSES.index(r["misuse"]) for r in misuse_rows])
     seed_boost = np.array([_row_weight(r) for r in misuse_rows])
-    matrix = _matrix(texts)
+    matrix = _matrix(texts, embed)
     # Calibrate the decision threshold on rows the first fit did not see, then refit on all.
     fit_idx, cal_idx = np.flatnonzero(~calib), np.flatnonzero(calib)
     fit = _fit_misuse if binary else _fit_softmax
@@ -239,17 +259,21 @@ def train(
     intent_labels = np.array([INTENTS.index(r["intent"]) for r in intent_rows])
     intent_boost = np.array([2.0 if r["source"] == "guardflow_seed" else 1.0 for r in intent_rows])
     intent_coef, intent_bias = _fit(
-        _matrix([r["text"] for r in intent_rows]),
+        _matrix([r["text"] for r in intent_rows], embed),
         intent_labels,
         len(INTENTS),
         _balanced(intent_labels, intent_boost) ** 0.5,
         c_intent,
     )
+    # Fold the view's weight into the coefficients: run time feeds the unit-norm embedding.
+    scale = embed.weight if embed else 1.0
     return {
-        "misuse_coef": coef,
+        "misuse_coef": coef[:, :DIM],
+        "misuse_embed_coef": coef[:, DIM:] * scale,
         "misuse_bias": bias,
         "misuse_threshold": threshold,
-        "intent_coef": intent_coef,
+        "intent_coef": intent_coef[:, :DIM],
+        "intent_embed_coef": intent_coef[:, DIM:] * scale,
         "intent_bias": intent_bias,
         "counts": dict(Counter(r["misuse"] for r in misuse_rows)),
         "intent_counts": dict(Counter(r["intent"] for r in intent_rows)),
@@ -265,6 +289,14 @@ def _compact(coef: np.ndarray) -> np.ndarray:
 
 def save(model: dict, path: Path, meta: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    extra = {}
+    if model["misuse_embed_coef"].size:
+        # (embed dims, classes), few numbers: float32. Absent without the embedding view, so an
+        # n-gram-only build is byte-identical to the artefact built before the option existed.
+        extra = dict(
+            misuse_embed_coef=model["misuse_embed_coef"].T.astype(np.float32),
+            intent_embed_coef=model["intent_embed_coef"].T.astype(np.float32),
+        )
     np.savez_compressed(
         path,
         misuse_coef=_compact(model["misuse_coef"]),
@@ -273,6 +305,7 @@ def save(model: dict, path: Path, meta: dict) -> None:
         intent_bias=model["intent_bias"],
         misuse_threshold=np.float32(model["misuse_threshold"]),
         meta=np.array(json.dumps(meta)),
+        **extra,
     )
 
 
@@ -310,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-fpr", type=float, default=0.015)
     parser.add_argument(
+        "--embed-dims", type=int, default=0, help="static-embedding dims used as features (0 = n-grams only)"
+    )
+    parser.add_argument("--embed-weight", type=float, default=2.0, help="scale of the embedding view")
+    parser.add_argument("--embed-table", type=Path, default=EMBED_TABLE, help="training/distill.py output")
+    parser.add_argument(
         "--binary-head", action="store_true", help="binary unsafe head + kind head (evaluated: no better)"
     )
     args = parser.parse_args(argv)
@@ -321,8 +359,10 @@ def main(argv: list[str] | None = None) -> int:
         rows = [r for r in rows if not is_holdout(r)]
         write_holdout(held, args.holdout_csv)
         print(f"held out {len(held)} rows -> {args.holdout_csv}", file=sys.stderr)
+    embed = EmbedView(args.embed_table, args.embed_dims, args.embed_weight) if args.embed_dims else None
     model = train(
         rows,
+        embed=embed,
         c_misuse=args.c_misuse,
         c_intent=args.c_intent,
         max_fpr=args.max_fpr,
@@ -341,6 +381,8 @@ def main(argv: list[str] | None = None) -> int:
         "max_fpr": args.max_fpr,
         "threshold": args.threshold or "calibrated",
     }
+    if embed:
+        meta.update(embed_dims=embed.dims, embed_weight=args.embed_weight)
     save(model, args.out, meta)
     print(json.dumps({"artefact": str(args.out), "threshold": model["misuse_threshold"], **meta}))
     return 0
