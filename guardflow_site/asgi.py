@@ -79,8 +79,15 @@ class GatewayASGIHandler(ASGIHandler):
 
     async def _serve(self, request, send) -> None:
         response = await self.run_get_response(request)
-        with contextlib.suppress(asyncio.CancelledError):  # the client went away while we sent
-            await self.send_response(response, send)
+        try:
+            with contextlib.suppress(asyncio.CancelledError):  # the client went away while we sent
+                await self.send_response(response, send)
+        finally:
+            # A gateway stream settles and records itself when read to the end or closed; this
+            # covers the client leaving before its first chunk was taken (proxy.views.wire).
+            finalizer = getattr(response, "finalizer", None)
+            if finalizer is not None:
+                await asyncio.shield(finalizer())
 
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler reads settings.MIDDLEWARE; swap it only while this handler is built (once,

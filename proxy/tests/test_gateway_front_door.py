@@ -234,3 +234,32 @@ async def test_a_stream_abandoned_before_its_first_byte_is_settled_and_recorded(
     await sync_to_async(usage_flush)()
     record = await UsageRecord.objects.aget(request_id="gone-early")
     assert (record.status, record.http_status, record.is_stream) == ("client_closed", 499, True)
+
+
+async def test_the_django_door_also_runs_a_stream_finalizer_when_the_client_leaves_first():
+    from django.http import StreamingHttpResponse
+
+    from guardflow_site.asgi import GatewayASGIHandler
+    from proxy.views.wire import Reply
+
+    finalized = []
+
+    async def finalizer():
+        finalized.append(True)
+
+    async def never_read():
+        yield b"data: never sent\n\n"
+
+    response = Reply(stream=never_read(), content_type="text/event-stream", finalizer=finalizer).to_django()
+    assert isinstance(response, StreamingHttpResponse)
+    handler = GatewayASGIHandler()
+
+    async def respond(request):
+        return response
+
+    async def client_gone(message):
+        raise asyncio.CancelledError
+
+    handler.run_get_response = respond
+    await handler._serve(object(), client_gone)
+    assert finalized == [True]

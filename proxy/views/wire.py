@@ -71,10 +71,9 @@ class Reply:
         return cls(status=exc.status_code, body=orjson.dumps(body), headers=exc.headers)
 
     def to_django(self) -> HttpResponse:
+        fields = {"status": self.status, "content_type": self.content_type, "headers": self.headers}
         if self.stream is not None:
-            return StreamingHttpResponse(
-                self.stream, status=self.status, content_type=self.content_type, headers=self.headers
-            )
-        return HttpResponse(
-            self.body, status=self.status, content_type=self.content_type, headers=self.headers
-        )
+            response = StreamingHttpResponse(self.stream, **fields)
+            response.finalizer = self.finalizer  # run by guardflow_site.asgi.GatewayASGIHandler
+            return response
+        return HttpResponse(self.body, **fields)
