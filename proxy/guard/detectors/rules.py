@@ -16,22 +16,12 @@ class Rule:
     score: float
     pattern: re.Pattern
     gate: tuple[str, ...] = ()  # cheap substrings; the regex only runs when one is present
-    # The gate as one escaped alternation: a single C-level scan instead of a Python loop of
-    # `token in text` (that loop was a sixth of the detector's time on a short prompt).
-    gate_pattern: re.Pattern | None = None
-
-    def gate_open(self, text: str) -> bool:
-        return self.gate_pattern is None or self.gate_pattern.search(text) is not None
-
-
-def _gate_pattern(gate: tuple[str, ...]) -> re.Pattern | None:
-    return re.compile("|".join(map(re.escape, gate))) if gate else None
 
 
 def _rules(category: str, score: float, *patterns: str, gate: tuple[str, ...] = ()) -> list[Rule]:
     # One alternation per group: a single scan of the text instead of one per pattern.
     merged = "|".join(f"(?:{p})" for p in patterns)
-    return [Rule(category, score, re.compile(merged, re.UNICODE), gate, _gate_pattern(gate))]
+    return [Rule(category, score, re.compile(merged, re.UNICODE), gate)]
 
 
 _GATES = {
@@ -729,7 +719,7 @@ def rule_scores(window: str, original: str = "") -> dict[str, float]:
             continue
         key = id(rule.gate)
         if key not in gates:
-            gates[key] = rule.gate_open(window)
+            gates[key] = not rule.gate or any(token in window for token in rule.gate)
         if not gates[key]:
             continue
         if rule.pattern.search(window):
@@ -753,7 +743,7 @@ def _harm_rule_scores(head: str, scores: dict[str, float]) -> None:
     for rule in HARM_RULES:
         if safety and rule.category != "hate":
             continue
-        gated = rule.gate_open(head)
+        gated = any(t in head for t in rule.gate)
         if gated and rule.score > scores.get(rule.category, 0.0) and rule.pattern.search(head):
             scores[rule.category] = rule.score
 
