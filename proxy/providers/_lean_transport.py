@@ -48,14 +48,9 @@ class LeanAsyncTransport(httpx2.AsyncBaseTransport):
         read_timeout = timeouts.get("read") or _DEFAULT_TIMEOUT
         connect_timeout = timeouts.get("connect") or read_timeout
         url = request.url
-        try:
-            origin = _fast_http.Origin(
-                url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80)
-            )
-        except ValueError:
-            raise httpx2.UnsupportedProtocol("only http and https are supported", request=request) from None
-        if origin.scheme not in ("http", "https"):
+        if url.scheme not in ("http", "https"):
             raise httpx2.UnsupportedProtocol("only http and https are supported", request=request)
+        origin = _fast_http.Origin(url.scheme, url.host, url.port or (443 if url.scheme == "https" else 80))
         body = await request.aread()
         payload = _fast_http.raw_request_bytes(
             request.method.encode(), url.raw_path, _headers(request, body), body
