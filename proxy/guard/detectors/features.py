@@ -7,6 +7,7 @@ templates and one-line questions live on the same scale.
 """
 
 import re
+import threading
 import unicodedata
 import zlib
 
@@ -66,17 +67,23 @@ def _buckets(hashes: np.ndarray) -> np.ndarray:
     return ((hashes >> np.uint64(29)) ^ hashes) & MASK
 
 
-# Below this many entries, counting over the distinct buckets (a small sort) beats a bincount
-# over all DIM buckets (zeroing 2 MB per call): ~60 vs ~120 µs for a one-line prompt, measured.
-_SORT_COUNT_BELOW = 2048
+# Per-thread scratch vector over all DIM buckets, kept zeroed between calls. A fresh bincount
+# over DIM buckets zero-fills 2 MB and page-faults on every call; summing into a kept buffer
+# and clearing only the touched buckets is 2 us instead of 55 us for a one-line prompt and
+# 41 instead of 86 us for 8 KB (measured), with the same sums in the same order.
+_scratch = threading.local()
 
 
 def _weighted_counts(index: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """For each entry, the summed weight of all entries in its bucket."""
-    if index.size < _SORT_COUNT_BELOW:
-        _, inverse = np.unique(index, return_inverse=True)
-        return np.bincount(inverse, weights=weight)[inverse]
-    return np.bincount(index, weights=weight, minlength=DIM)[index]
+    buffer = getattr(_scratch, "buffer", None)
+    if buffer is None:
+        buffer = _scratch.buffer = np.zeros(DIM, dtype=np.float64)
+    try:
+        np.add.at(buffer, index, weight)
+        return buffer[index]
+    finally:
+        buffer[index] = 0.0
 
 
 def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
