@@ -37,6 +37,7 @@ class UsageRecord(models.Model):
         MESSAGES = "messages", "Anthropic messages"
         CHAT = "chat", "Chat workspace"
         WORKFLOW = "workflow", "Workflow / agent"
+        GUARD_JUDGE = "guard_judge", "Guard's LLM judge (the gateway's own call)"
 
     class Status(models.TextChoices):
         SUCCESS = "success", "Success"

@@ -377,3 +377,11 @@ async def test_judge_tokens_do_not_count_against_the_callers_quota(member, api_t
             break
         await asyncio.sleep(0.05)
     assert used == caller_tokens  # the judge's 403 tokens are the gateway's, not the caller's
+
+
+def test_the_judge_records_under_a_declared_endpoint():
+    from usage.models import UsageRecord
+
+    assert guard_bridge.JUDGE_ENDPOINT in UsageRecord.Endpoint.values
+    label = UsageRecord(endpoint=guard_bridge.JUDGE_ENDPOINT).get_endpoint_display()
+    assert label != guard_bridge.JUDGE_ENDPOINT  # a label from the choices, not the raw value
