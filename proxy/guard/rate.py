@@ -10,12 +10,19 @@ What that changes: a spike is seen up to `FOLD_SECONDS` later, and counts not ye
 process stops are lost (at most that long of them). Both only delay or soften an anomaly signal;
 nothing that accounts for money or quota goes through here, and requests that add risk points
 (flags, blocks, 429s) are still recorded one by one.
+
+Only the server's own event loop (uvicorn runs it in the main thread) batches, with one counter
+per loop: the short-lived loops that `async_to_sync` starts in Celery's or Django's worker
+threads would close before their fold ran (and a counter shared with them would keep a timer of
+a dead loop and grow for ever). Those callers record each request as before.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import weakref
 
 from asgiref.sync import sync_to_async
 
@@ -66,4 +73,19 @@ class RateCounter:
         return sum(entry[0] for entry in self._counts.values())
 
 
-rate_counter = RateCounter()
+_counters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RateCounter] = weakref.WeakKeyDictionary()
+
+
+def rate_counter_for_this_loop() -> RateCounter | None:
+    """The running loop's counter, or None where requests must be recorded one by one (no
+    running loop, or a loop outside the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    counter = _counters.get(loop)
+    if counter is None:
+        counter = _counters[loop] = RateCounter()
+    return counter

@@ -255,7 +255,7 @@ def record_outcome(*, call, verdict, http_status: int) -> None:
     that add risk points are recorded in a worker thread after the response."""
     if verdict is None:
         return
-    from proxy.guard.rate import rate_counter
+    from proxy.guard.rate import rate_counter_for_this_loop
     from proxy.guard.services import guard_outcome_is_clean, guard_record_outcome
 
     kwargs = {"user_id": call.principal.user_id, "verdict": verdict, "request_id": call.request_id}
@@ -264,9 +264,12 @@ def record_outcome(*, call, verdict, http_status: int) -> None:
     except RuntimeError:  # no running loop: a sync caller (Celery); do it inline
         guard_record_outcome(**kwargs, http_status=http_status)
         return
-    minute = int(time.time() // 60)
-    rate_counter.count(user_id=call.principal.user_id, minute=minute, request_id=call.request_id)
-    if guard_outcome_is_clean(verdict, http_status):
-        return
+    counter = rate_counter_for_this_loop()
+    if counter is not None:
+        minute = int(time.time() // 60)
+        counter.count(user_id=call.principal.user_id, minute=minute, request_id=call.request_id)
+        if guard_outcome_is_clean(verdict, http_status):
+            return
     job = sync_to_async(guard_record_outcome, thread_sensitive=False)
-    background_run(job(**kwargs, http_status=http_status, rate_counted=True), what="guard outcome recording")
+    outcome = job(**kwargs, http_status=http_status, rate_counted=counter is not None)
+    background_run(outcome, what="guard outcome recording")

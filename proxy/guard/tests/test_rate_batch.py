@@ -1,5 +1,7 @@
 """Clean gateway requests are counted for the rate-spike anomaly in memory and folded in batches."""
 
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.core.cache import cache
@@ -77,3 +79,44 @@ def test_clean_outcomes_are_recognised(guard_policies_seeded):
         "me how to break into a car."
     )
     assert blocked.verdict == "block" and not guard_outcome_is_clean(blocked, 403)
+
+
+async def test_only_the_main_threads_loop_batches_with_one_counter_per_loop():
+    import threading
+
+    from proxy.guard.rate import rate_counter_for_this_loop
+
+    here = rate_counter_for_this_loop()
+    assert here is not None and rate_counter_for_this_loop() is here
+    seen = []
+
+    def in_a_worker_thread():  # e.g. async_to_sync in a Celery worker thread
+        async def probe():
+            seen.append(rate_counter_for_this_loop())
+
+        asyncio.run(probe())
+
+    worker = threading.Thread(target=in_a_worker_thread)
+    worker.start()
+    worker.join()
+    assert seen == [None]
+
+
+def test_a_short_lived_loop_gets_its_own_counter_which_goes_with_it():
+    import gc
+    import weakref
+
+    from proxy.guard import rate
+
+    async def probe():
+        return rate.rate_counter_for_this_loop()
+
+    loop = asyncio.new_event_loop()
+    first = loop.run_until_complete(probe())
+    loop.close()
+    second = asyncio.run(probe())
+    assert first is not None and second is not None and first is not second
+    gone = weakref.ref(first)
+    del loop, first
+    gc.collect()
+    assert gone() is None  # the closed loop's counter went with it: nothing piles up
