@@ -156,6 +156,7 @@ class Response:
         self.state = _State()
         self.parser = self.state.parser = httptools.HttpResponseParser(self.state)
         self.received = False
+        self.closed = False
         self.status = 0
 
     async def _fill(self) -> None:
@@ -167,12 +168,23 @@ class Response:
         except OSError:
             raise TransportFailure(started=self.received) from None
         if not data:
+            if self._ends_at_close():
+                self.state.done = True  # the body ran to the end of the connection, as announced
+                self.state.keep_alive = False
+                return
             raise TransportFailure(started=self.received)
         self.received = True
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserError:
             raise MalformedResponse from None
+
+    def _ends_at_close(self) -> bool:
+        """A response with neither Content-Length nor chunked encoding is delimited by the
+        server closing the connection (RFC 9112 §6.3): its end of data is the end of the body."""
+        headers = self.state.headers
+        chunked = b"chunked" in headers.get(b"transfer-encoding", b"").lower()
+        return self.state.headers_done and b"content-length" not in headers and not chunked
 
     async def start(self) -> None:
         while not self.state.headers_done:
@@ -191,6 +203,9 @@ class Response:
         return b"".join([chunk async for chunk in self.chunks()])
 
     def close(self) -> None:
+        if self.closed:  # twice would pool one connection twice: two requests on one socket
+            return
+        self.closed = True
         if self.state.done and self.state.keep_alive:
             with contextlib.suppress(RuntimeError):  # no running loop (finalised late): just close
                 _pool().give_back(self.origin, self.connection)
