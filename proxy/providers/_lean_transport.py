@@ -13,6 +13,7 @@ go through an HTTP(S) proxy from the environment, which this transport does not 
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 
 import httpx2
@@ -89,6 +90,16 @@ def sdk_http_client(factory: Callable[..., httpx2.AsyncClient]) -> httpx2.AsyncC
     the shared TLS context and, per UPSTREAM_HTTP_TRANSPORT, the lean transport."""
     from django.conf import settings
 
-    if settings.UPSTREAM_HTTP_TRANSPORT == "lean":
+    if settings.UPSTREAM_HTTP_TRANSPORT == "lean" and not _proxy_configured():
         return factory(verify=shared_ssl_context(), transport=LeanAsyncTransport())
     return factory(verify=shared_ssl_context())
+
+
+_PROXY_VARIABLES = ("https_proxy", "http_proxy", "all_proxy")
+
+
+def _proxy_configured() -> bool:
+    """An HTTP(S) proxy in the environment: only the stock transport goes through it (httpx
+    ignores environment proxies once a transport is passed), so it is used instead."""
+    names = {name.lower() for name, value in os.environ.items() if value}
+    return any(variable in names for variable in _PROXY_VARIABLES)
