@@ -355,3 +355,83 @@ async def test_abandoned_stream_frees_the_upstream_and_the_next_call_works(fake_
     assert first.text == "Hello "
     result = await provider.complete(target(fake_upstream), ask("again"))
     assert result.content.endswith("You said: again")
+
+
+async def test_an_answer_delimited_by_closing_the_connection_is_read_whole(transport):
+    """HTTP/1.1 allows a body without Content-Length or chunking that ends when the server
+    closes the connection; every transport must read it as the whole answer."""
+    import asyncio
+
+    answer = json.dumps(
+        {
+            "id": "chatcmpl-close",
+            "object": "chat.completion",
+            "created": 1,
+            "model": "gpt-test",
+            "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": "closed"}, "finish_reason": "stop"}
+            ],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 1, "total_tokens": 4},
+        }
+    ).encode()
+
+    async def close_delimited(reader, writer):
+        await reader.readuntil(b"\r\n\r\n")  # the request head; the body is small and ignored
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n" + answer
+        )
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(close_delimited, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        target = DeploymentTarget(
+            provider="openai",
+            upstream_model="gpt-test",
+            base_url=f"http://127.0.0.1:{port}/v1",
+            api_key=SECRET_KEY,
+            options=with_transport(),
+        )
+        result = await get_provider("openai").complete(target, ask("hi"))
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert result.content == "closed" and result.usage.total_tokens == 4
+
+
+def test_a_response_closed_twice_is_pooled_once():
+    import asyncio
+
+    from proxy.providers import _fast_http
+
+    async def scenario():
+        async def answer(reader, writer):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+
+        server = await asyncio.start_server(answer, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        response = await _fast_http.post(f"http://127.0.0.1:{port}/x", b"{}", {}, timeout=5)
+        assert await response.read() == b"ok"
+        response.close()
+        response.close()
+        idle = list(_fast_http._pool().idle.values())
+        server.close()
+        return idle
+
+    [connections] = asyncio.run(scenario())
+    assert len(connections) == 1
+
+
+def test_sdk_clients_keep_the_stock_transport_when_a_proxy_is_configured(monkeypatch, settings):
+    import openai
+
+    from proxy.providers._lean_transport import LeanAsyncTransport, sdk_http_client
+
+    settings.UPSTREAM_HTTP_TRANSPORT = "lean"
+    monkeypatch.delenv("HTTPS_PROXY", raising=False)
+    assert isinstance(sdk_http_client(openai.DefaultAsyncHttpxClient)._transport, LeanAsyncTransport)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.internal:3128")
+    assert not isinstance(sdk_http_client(openai.DefaultAsyncHttpxClient)._transport, LeanAsyncTransport)
