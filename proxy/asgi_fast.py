@@ -56,7 +56,10 @@ def _routes() -> dict[tuple[str, str], Handler]:
 
 
 def _security_headers() -> list[tuple[bytes, bytes]]:
-    return [(name.lower().encode(), value.encode()) for name, value in security_header_values().items()]
+    headers = [(name.lower().encode(), value.encode()) for name, value in security_header_values().items()]
+    # The answer depends on Origin (with one, Django's stack answers with CORS headers): a cache
+    # must not reuse this one for a browser. CorsMiddleware says the same on the other door.
+    return [*headers, (b"vary", b"origin")]
 
 
 class GatewayFrontDoor:
@@ -105,7 +108,7 @@ class GatewayFrontDoor:
                 request = _request(scope, headers, body, request_id)
                 await self._answer_until_disconnect(handler, request, receive, send, sent)
         finally:
-            elapsed = time.perf_counter() - started
+            elapsed = (sent.started_at or time.perf_counter()) - started
             access_logger.info(
                 "request",
                 extra={
@@ -149,7 +152,7 @@ class GatewayFrontDoor:
         """The whole body, or a refusal (bad or excessive length), or (None, None) if the
         client went away."""
         declared = headers.get("content-length", "0")
-        if not declared.isdigit():
+        if not (declared.isascii() and declared.isdigit()):
             return b"", _error(400, "invalid_content_length", "Content-Length is not a number.")
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and int(declared) > limit:
@@ -176,6 +179,7 @@ class GatewayFrontDoor:
             *self.security_headers,
         ]
         sent.status, sent.streaming = reply.status, reply.stream is not None
+        sent.started_at = time.perf_counter()  # like Django's door: a stream is timed to its start
         if reply.stream is None:
             headers.append((b"content-length", str(len(reply.body)).encode()))
             await send({"type": "http.response.start", "status": reply.status, "headers": headers})
@@ -200,6 +204,7 @@ class _Sent:
 
     status: int = 499
     streaming: bool = False
+    started_at: float | None = None  # when the response started (headers out)
 
 
 def _request(scope, headers: dict[str, str], body: bytes, request_id: str) -> GatewayRequest:
@@ -216,8 +221,14 @@ def _request(scope, headers: dict[str, str], body: bytes, request_id: str) -> Ga
 
 
 def _headers_of(scope) -> dict[str, str]:
-    # ASGI servers give lower-case names; latin-1 is HTTP's own header encoding.
-    return {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+    """Lower-case names (as ASGI servers give them), latin-1 (HTTP's own header encoding), and
+    repeated headers joined with commas — as Django's ASGIRequest does, so that two
+    Authorization headers are refused here exactly as they are there."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name, value = raw_name.decode("latin-1"), raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]},{value}" if name in headers else value
+    return headers
 
 
 def _error(status: int, code: str, message: str) -> Reply:

@@ -263,3 +263,35 @@ async def test_the_django_door_also_runs_a_stream_finalizer_when_the_client_leav
     handler.run_get_response = respond
     await handler._serve(object(), client_gone)
     assert finalized == [True]
+
+
+async def test_lean_door_edge_cases_answer_like_django(key):
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    body = json.dumps(chat()).encode()
+    response = await fast("POST", CHAT, headers=headers, content=body)
+    assert response.headers["vary"].lower() == "origin"  # the answer depends on Origin
+    # Two Authorization headers: joined (as Django joins them), so refused on both doors.
+    scope_headers = [
+        (b"authorization", f"Bearer {key}".encode()),
+        (b"authorization", f"Bearer {key}".encode()),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    status, error = await _lean_raw(scope_headers, body)
+    assert (status, error["code"]) == (401, "invalid_token")
+    # A Content-Length of non-ASCII digits is a 400, not a crash.
+    bad_length = [(b"authorization", f"Bearer {key}".encode()), (b"content-length", "²".encode())]
+    status, error = await _lean_raw(bad_length, b"")
+    assert (status, error["code"]) == (400, "invalid_content_length")
+
+
+async def _lean_raw(headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, dict]:
+    communicator = ApplicationCommunicator(
+        GatewayFrontDoor(_django_must_not_run), asgi_http_scope(CHAT, headers=headers)
+    )
+    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
+    start = await communicator.receive_output(5)
+    content = await communicator.receive_output(5)
+    await communicator.send_input({"type": "http.disconnect"})
+    await communicator.wait(5)
+    return start["status"], json.loads(content["body"])["error"]
