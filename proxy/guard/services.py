@@ -239,9 +239,14 @@ def guard_rate_fold(counts: dict[tuple[int, int], tuple[int, str]]) -> None:
     id)} — into the shared per-minute counters; a spike adds its points like a request would."""
     knobs = guard_config_get().knobs
     for (user_id, minute), (requests, request_id) in counts.items():
-        points = _rate_anomaly(user_id, knobs, minute=minute, requests=requests)
-        if points > 0:
-            _risk_add(user_id=user_id, verdict=_RATE_SPIKE, request_id=request_id, points=points, knobs=knobs)
+        try:
+            points = _rate_anomaly(user_id, knobs, minute=minute, requests=requests)
+            if points > 0:
+                _risk_add(
+                    user_id=user_id, verdict=_RATE_SPIKE, request_id=request_id, points=points, knobs=knobs
+                )
+        except Exception:  # one user's failure (cache or database) must not drop everyone's counts
+            logger.exception("folding the request rate of user %s failed", user_id)
 
 
 def _review_record(*, user_id: int, verdict: GuardVerdict, request_id: str) -> None:

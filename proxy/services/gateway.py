@@ -207,8 +207,8 @@ async def gateway_admit(call: GatewayCall) -> Admission:
         raise
     except asyncio.CancelledError:
         # The client went away during admission (a slow LLM judge, a reserve round trip): the
-        # caller is known, so the request still leaves its record. A reservation the ledger
-        # may have taken meanwhile is released by its stale-entry timeout.
+        # caller is known, so the request still leaves its record. A reservation in flight is
+        # the ledger's to undo (RedisLedger settles such an orphan at zero when it lands).
         _record_client_gone(call, model=model, task=task, verdict=verdict)
         raise
     return Admission(

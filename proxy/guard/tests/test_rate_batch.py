@@ -120,3 +120,21 @@ def test_a_short_lived_loop_gets_its_own_counter_which_goes_with_it():
     del loop, first
     gc.collect()
     assert gone() is None  # the closed loop's counter went with it: nothing piles up
+
+
+async def test_one_users_failure_does_not_drop_the_others_counts(member, operator, monkeypatch):
+    from proxy.guard import services
+
+    real = services._rate_anomaly
+
+    def failing_for_the_operator(user_id, knobs, **kwargs):
+        if user_id == operator.pk:
+            raise ValueError("evicted between add and incr")
+        return real(user_id, knobs, **kwargs)
+
+    monkeypatch.setattr(services, "_rate_anomaly", failing_for_the_operator)
+    counter = RateCounter(fold_seconds=3600)
+    counter.count(user_id=operator.pk, minute=MINUTE, request_id="o-1")
+    counter.count(user_id=member.pk, minute=MINUTE, request_id="m-1")
+    await counter.fold()
+    assert await sync_to_async(cache.get)(f"guard:rate:{member.pk}:{MINUTE}") == 1
