@@ -7,9 +7,10 @@ the API key (OpenAI does: "Incorrect API key provided: sk-...") or name internal
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
 
-from proxy.providers.base import ProviderError
+from proxy.providers.base import ProviderError, StreamChunk
 
 
 def error_for_status(status: int) -> ProviderError:
@@ -129,3 +130,28 @@ def mapped(sdk_errors: tuple[type[BaseException], ...], to_provider_error) -> It
         yield
     except sdk_errors as exc:
         raise to_provider_error(exc) from None
+
+
+async def mapped_stream(
+    events: AsyncIterator[Any],
+    to_chunk: Callable[[Any], StreamChunk | None],
+    *,
+    sdk_errors: tuple[type[BaseException], ...],
+    to_provider_error: Callable[..., ProviderError],
+    close: Callable[[], Awaitable[Any]],
+) -> AsyncIterator[StreamChunk]:
+    """A vendor SDK's stream as StreamChunks: an event that cannot be read is an invalid answer,
+    an SDK error is a mid-stream ProviderError, and the upstream is closed however the stream
+    ends — also when the gateway closes it because its own client went away (use it under
+    `contextlib.aclosing`, so that closing the provider's stream closes this one at once)."""
+    try:
+        async for event in events:
+            with malformed_answers():
+                chunk = to_chunk(event)
+            if chunk is not None:
+                yield chunk
+    except sdk_errors as exc:
+        raise to_provider_error(exc, mid_stream=True) from None
+    finally:
+        with contextlib.suppress(*sdk_errors):
+            await close()

@@ -212,15 +212,13 @@ class OpenAIChatProvider(Provider):
                 stream=True,
                 stream_cls=AsyncStream[object],
             )
-        try:
-            async for sdk_chunk in stream:
-                with _errors.malformed_answers():
-                    chunk = _openai_fast.chunk_from_json(sdk_chunk)
-                if chunk is not None:
-                    yield chunk
-        except SDK_ERRORS as exc:
-            raise provider_error(exc, mid_stream=True) from None
-        finally:
-            # Also on the gateway's aclose() when its client went away: free the upstream now.
-            with contextlib.suppress(*SDK_ERRORS):
-                await stream.close()
+        chunks = _errors.mapped_stream(
+            stream,
+            _openai_fast.chunk_from_json,
+            sdk_errors=SDK_ERRORS,
+            to_provider_error=provider_error,
+            close=stream.close,
+        )
+        async with contextlib.aclosing(chunks):
+            async for chunk in chunks:
+                yield chunk

@@ -291,18 +291,16 @@ class AnthropicProvider(Provider):
                 stream=True,
                 stream_cls=anthropic.AsyncStream[object],
             )
-        state = _StreamState()
-        try:
-            async for event in stream:
-                with _errors.malformed_answers():
-                    chunk = state.chunk(event)
-                if chunk is not None:
-                    yield chunk
-        except SDK_ERRORS as exc:
-            raise provider_error(exc, mid_stream=True) from None
-        finally:
-            with contextlib.suppress(*SDK_ERRORS):
-                await stream.close()
+        chunks = _errors.mapped_stream(
+            stream,
+            _StreamState().chunk,
+            sdk_errors=SDK_ERRORS,
+            to_provider_error=provider_error,
+            close=stream.close,
+        )
+        async with contextlib.aclosing(chunks):
+            async for chunk in chunks:
+                yield chunk
 
 
 PROVIDER = AnthropicProvider()

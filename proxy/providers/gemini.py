@@ -345,17 +345,17 @@ class GeminiProvider(Provider):
                 model=target.upstream_model, contents=contents, config=config
             )
         state = _StreamState()
-        try:
-            async for response in responses:
-                with _errors.malformed_answers():
-                    chunk = state.chunk(response)
-                if chunk is not None:
-                    yield chunk
-        except SDK_ERRORS as exc:
-            raise provider_error(exc, mid_stream=True) from None
-        finally:
-            with contextlib.suppress(*SDK_ERRORS, AttributeError):
+
+        async def close() -> None:
+            with contextlib.suppress(AttributeError):  # not every SDK stream object has aclose()
                 await responses.aclose()
+
+        chunks = _errors.mapped_stream(
+            responses, state.chunk, sdk_errors=SDK_ERRORS, to_provider_error=provider_error, close=close
+        )
+        async with contextlib.aclosing(chunks):
+            async for chunk in chunks:
+                yield chunk
         yield state.final()
 
 
