@@ -13,8 +13,9 @@ go through an HTTP(S) proxy from the environment, which this transport does not 
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import httpx2
 
@@ -24,20 +25,29 @@ from proxy.providers._clients import shared_ssl_context
 _DEFAULT_TIMEOUT = 60.0
 
 
+@contextlib.contextmanager
+def _as_httpx_errors(request: httpx2.Request) -> Iterator[None]:
+    """The lean client's failures as the httpx2 exceptions the SDKs map to their own errors."""
+    try:
+        yield
+    except _fast_http.TransportTimeout:
+        raise httpx2.ReadTimeout("upstream timed out", request=request) from None
+    except _fast_http.TransportFailure as failure:
+        # Before any response byte the request may not have reached the upstream at all.
+        error = httpx2.ReadError if failure.started else httpx2.ConnectError
+        raise error("upstream connection failed", request=request) from None
+    except _fast_http.MalformedResponse:
+        raise httpx2.RemoteProtocolError("malformed upstream response", request=request) from None
+
+
 class _Body(httpx2.AsyncByteStream):
     def __init__(self, response: _fast_http.Response, request: httpx2.Request) -> None:
         self.response, self.request = response, request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
+        with _as_httpx_errors(self.request):
             async for chunk in self.response.chunks():
                 yield chunk
-        except _fast_http.TransportTimeout:
-            raise httpx2.ReadTimeout("upstream read timed out", request=self.request) from None
-        except _fast_http.TransportFailure:
-            raise httpx2.ReadError("upstream connection failed", request=self.request) from None
-        except _fast_http.MalformedResponse:
-            raise httpx2.RemoteProtocolError("malformed upstream response", request=self.request) from None
 
     async def aclose(self) -> None:
         self.response.close()  # a fully read keep-alive response goes back to the pool
@@ -56,17 +66,10 @@ class LeanAsyncTransport(httpx2.AsyncBaseTransport):
         payload = _fast_http.raw_request_bytes(
             request.method.encode(), url.raw_path, _headers(request, body), body
         )
-        try:
+        with _as_httpx_errors(request):
             response = await _fast_http.exchange(
                 origin, payload, timeout=read_timeout, connect_timeout=connect_timeout
             )
-        except _fast_http.TransportTimeout:
-            raise httpx2.ReadTimeout("upstream timed out", request=request) from None
-        except _fast_http.TransportFailure as failure:
-            error = httpx2.ReadError if failure.started else httpx2.ConnectError
-            raise error("upstream connection failed", request=request) from None
-        except _fast_http.MalformedResponse:
-            raise httpx2.RemoteProtocolError("malformed upstream response", request=request) from None
         return httpx2.Response(
             status_code=response.status,
             headers=list(response.state.headers.items()),
