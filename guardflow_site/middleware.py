@@ -21,30 +21,40 @@ access_logger = logging.getLogger("guardflow.access")
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
-def _request_id_for(request: HttpRequest) -> str:
-    supplied = request.headers.get("X-Request-ID", "")
+def request_id_for(supplied: str) -> str:
+    """The id of a request: the client's X-Request-ID when plain, else a new one."""
     return supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
 
 
+def access_log(*, method: str, path: str, status: int, seconds: float, streaming: bool) -> None:
+    """The one access line per request, and the request metrics (both front doors)."""
+    access_logger.info(
+        "request",
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "latency_ms": round(seconds * 1000, 2),
+            "streaming": streaming,
+        },
+    )
+    metrics.observe_request(method, status, seconds)
+
+
 def _begin(request: HttpRequest) -> tuple[float, object]:
-    request.request_id = _request_id_for(request)
+    request.request_id = request_id_for(request.headers.get("X-Request-ID", ""))
     return time.perf_counter(), request_id_var.set(request.request_id)
 
 
 def _finish(request: HttpRequest, response: HttpResponse, started: float, token: object) -> HttpResponse:
-    elapsed_ms = (time.perf_counter() - started) * 1000
     response["X-Request-ID"] = request.request_id
-    access_logger.info(
-        "request",
-        extra={
-            "method": request.method,
-            "path": request.path,
-            "status": response.status_code,
-            "latency_ms": round(elapsed_ms, 2),
-            "streaming": response.streaming,
-        },
+    access_log(
+        method=request.method,
+        path=request.path,
+        status=response.status_code,
+        seconds=time.perf_counter() - started,
+        streaming=response.streaming,
     )
-    metrics.observe_request(request.method, response.status_code, elapsed_ms / 1000)
     request_id_var.reset(token)
     return response
 

@@ -19,30 +19,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 
-import orjson
 from django.conf import settings
 
-from guardflow_site import metrics
-from guardflow_site.errors import error_body
+from guardflow_site.errors import GuardflowError
 from guardflow_site.logging import request_id_var
-from guardflow_site.middleware import security_header_values
+from guardflow_site.middleware import access_log, request_id_for, security_header_values
 from proxy.views.gateway import ANTHROPIC, OPENAI, serve_completion, serve_models, serve_rate_limit
 from proxy.views.wire import GatewayRequest, Reply
 
 logger = logging.getLogger("guardflow.errors")
-access_logger = logging.getLogger("guardflow.access")
 
 Handler = Callable[[GatewayRequest], Awaitable[Reply]]
 ASGIApp = Callable[..., Awaitable[None]]
-
-# Same rule as guardflow_site.middleware: a client's request id is echoed only when plain.
-_CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def _routes() -> dict[tuple[str, str], Handler]:
@@ -96,8 +88,7 @@ class GatewayFrontDoor:
     async def _serve(self, handler: Handler, scope, receive, send) -> None:
         started = time.perf_counter()
         headers = _headers_of(scope)
-        supplied = headers.get("x-request-id", "")
-        request_id = supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        request_id = request_id_for(headers.get("x-request-id", ""))
         token = request_id_var.set(request_id)
         sent = _Sent()
         try:
@@ -108,18 +99,13 @@ class GatewayFrontDoor:
                 request = _request(scope, headers, body, request_id)
                 await self._answer_until_disconnect(handler, request, receive, send, sent)
         finally:
-            elapsed = (sent.started_at or time.perf_counter()) - started
-            access_logger.info(
-                "request",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": sent.status,
-                    "latency_ms": round(elapsed * 1000, 2),
-                    "streaming": sent.streaming,
-                },
+            access_log(
+                method=scope["method"],
+                path=scope["path"],
+                status=sent.status,
+                seconds=(sent.started_at or time.perf_counter()) - started,
+                streaming=sent.streaming,
             )
-            metrics.observe_request(scope["method"], sent.status, elapsed)
             request_id_var.reset(token)
 
     async def _answer_until_disconnect(
@@ -232,7 +218,7 @@ def _headers_of(scope) -> dict[str, str]:
 
 
 def _error(status: int, code: str, message: str) -> Reply:
-    return Reply(status=status, body=orjson.dumps(error_body(status, code, message)))
+    return Reply.error(GuardflowError(message, code=code, status=status))
 
 
 async def _disconnected(receive) -> None:
