@@ -11,7 +11,6 @@ import contextlib
 import gc
 import os
 
-import orjson
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guardflow_site.settings")
@@ -27,9 +26,10 @@ from django.core.exceptions import RequestAborted  # noqa: E402
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix  # noqa: E402
 from django.urls import set_script_prefix  # noqa: E402
 
-from guardflow_site.errors import error_body  # noqa: E402
+from guardflow_site.errors import request_too_large_error  # noqa: E402
 from guardflow_site.routing import websocket_urlpatterns  # noqa: E402
 from proxy.asgi_fast import GatewayFrontDoor  # noqa: E402
+from proxy.views.wire import Reply  # noqa: E402
 
 # Django keeps cache backends in a context-local (not thread-local) store, and every ASGI
 # request runs in a new task whose context is copied from this one. Created lazily inside a
@@ -126,9 +126,7 @@ class BodyLimit:
         return message
 
     async def _send_413(self) -> None:
-        body = orjson.dumps(
-            error_body(413, "request_too_large", f"The request body exceeds {self.limit} bytes.")
-        )
+        body = Reply.error(request_too_large_error(self.limit)).body
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await self.send({"type": "http.response.start", "status": 413, "headers": headers})
         await self.send({"type": "http.response.body", "body": body})

@@ -94,6 +94,12 @@ class GuardflowError(drf_exceptions.APIException):
         )
 
 
+def request_too_large_error(limit: int) -> GuardflowError:
+    """413 for a body over MAX_REQUEST_BYTES, wherever it is noticed (declared length, chunked
+    upload, either front door)."""
+    return GuardflowError(f"The request body exceeds {limit} bytes.", code="request_too_large", status=413)
+
+
 def _first_validation_error(detail: object, path: str = "") -> tuple[str | None, str, str]:
     """Walk DRF's nested error detail to the first leaf: (field path, message, code)."""
     if isinstance(detail, Mapping):

@@ -105,7 +105,7 @@ def content_security_policy_middleware(get_response: Callable) -> Callable:
 
 def _oversized_response(request: HttpRequest) -> HttpResponse | None:
     """413 before anything reads a body larger than MAX_REQUEST_BYTES (DRF would read it all)."""
-    from guardflow_site.errors import error_response
+    from guardflow_site.errors import error_response, request_too_large_error
 
     declared = request.META.get("CONTENT_LENGTH") or "0"
     try:
@@ -114,7 +114,7 @@ def _oversized_response(request: HttpRequest) -> HttpResponse | None:
         return error_response(400, "invalid_content_length", "Content-Length is not a number.")
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
-        return error_response(413, "request_too_large", f"The request body exceeds {limit} bytes.")
+        return request_too_large_error(limit).to_response()
     return None
 
 

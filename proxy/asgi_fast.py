@@ -25,7 +25,7 @@ from functools import partial
 
 from django.conf import settings
 
-from guardflow_site.errors import GuardflowError
+from guardflow_site.errors import GuardflowError, request_too_large_error
 from guardflow_site.logging import request_id_var
 from guardflow_site.middleware import access_log, request_id_for, security_header_values
 from proxy.views.gateway import ANTHROPIC, OPENAI, serve_completion, serve_models, serve_rate_limit
@@ -142,7 +142,7 @@ class GatewayFrontDoor:
             return b"", _error(400, "invalid_content_length", "Content-Length is not a number.")
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and int(declared) > limit:
-            return b"", _error(413, "request_too_large", f"The request body exceeds {limit} bytes.")
+            return b"", Reply.error(request_too_large_error(limit))
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -152,7 +152,7 @@ class GatewayFrontDoor:
             chunk = message.get("body", b"")
             size += len(chunk)
             if limit is not None and size > limit:  # more than it declared
-                return b"", _error(413, "request_too_large", f"The request body exceeds {limit} bytes.")
+                return b"", Reply.error(request_too_large_error(limit))
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), None

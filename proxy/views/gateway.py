@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.authentication import principal_require_scope
-from guardflow_site.errors import GuardflowError, error_response
+from guardflow_site.errors import GuardflowError, error_response, request_too_large_error
 from proxy.formats import ParsedChatRequest
 from proxy.formats.anthropic_format import (
     AnthropicStreamRenderer,
@@ -60,7 +60,7 @@ def _json_body(request: GatewayRequest) -> object:
     if request.body_too_large:
         # A chunked body has no Content-Length for the size check to refuse up front.
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raise GuardflowError(f"The request body exceeds {limit} bytes.", code="request_too_large", status=413)
+        raise request_too_large_error(limit)
     if request.content_type != JSON:
         raise GuardflowError(
             "Send the request body as JSON with Content-Type: application/json.",
