@@ -58,7 +58,7 @@ class UsageRecordData:
     client_ip: str | None = None
 
 
-_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(UsageRecordData))
+FIELD_NAMES = tuple(f.name for f in dataclasses.fields(UsageRecordData))
 
 # Personal data masked in stored content, on top of the secret patterns of `redact`.
 # Card numbers go first so the phone pattern does not eat them.
@@ -87,9 +87,10 @@ def _storable(value: Any) -> Any:
     return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
 
 
-def record_to_model(data: UsageRecordData) -> UsageRecord:
-    """Build the row. Content is kept (redacted) only if the operator turned storage on."""
-    values = {name: getattr(data, name) for name in _FIELD_NAMES}
+def record_values(data: UsageRecordData) -> dict[str, Any]:
+    """The row's column values by field name. Content is kept (redacted) only if the operator
+    turned storage on."""
+    values = {name: getattr(data, name) for name in FIELD_NAMES}
     if settings.USAGE_STORE_CONTENT:
         values["prompt_content"] = content_redact(data.prompt_content)
         values["response_content"] = content_redact(data.response_content)
@@ -98,10 +99,15 @@ def record_to_model(data: UsageRecordData) -> UsageRecord:
     values = {name: _storable(value) for name, value in values.items()}
     values["risk_categories"] = dict(data.risk_categories or {})
     values["cost_usd"] = Decimal(str(data.cost_usd or 0))
-    return UsageRecord(**values)
+    return values
 
 
-def _json_default(value: Any) -> str:
+def record_to_model(data: UsageRecordData) -> UsageRecord:
+    """Build the row as a model instance (SQLite and the row-by-row fallback)."""
+    return UsageRecord(**record_values(data))
+
+
+def json_default(value: Any) -> str:
     if isinstance(value, datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -117,11 +123,11 @@ def record_to_json(data: UsageRecordData) -> str:
     else:
         values["prompt_content"] = content_redact(data.prompt_content)
         values["response_content"] = content_redact(data.response_content)
-    return json.dumps(values, default=_json_default, separators=(",", ":"))
+    return json.dumps(values, default=json_default, separators=(",", ":"))
 
 
 def record_from_json(line: str) -> UsageRecordData:
-    values = {k: v for k, v in json.loads(line).items() if k in _FIELD_NAMES}
+    values = {k: v for k, v in json.loads(line).items() if k in FIELD_NAMES}
     created = values.get("created_at")
     values["created_at"] = parse_datetime(created) if created else timezone.now()
     values["cost_usd"] = Decimal(str(values.get("cost_usd") or "0"))

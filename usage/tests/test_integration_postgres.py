@@ -77,6 +77,80 @@ def test_postgres_dangling_foreign_key_keeps_the_record(usage_buffered, record_d
     }
 
 
+def _every_field_set(record_data, member, request_id: str):
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    return record_data(
+        request_id=request_id,
+        created_at=datetime(2026, 3, 1, 12, 30, 45, 123456, tzinfo=UTC),
+        user_id=member.id,
+        token_id=2**40,
+        token_prefix="gf_Ab9",
+        email_hash="e" * 64,
+        model_name='mo"del\\ \u00e9\u4e2d\x00',  # quote, backslash, non-ASCII, NUL
+        provider="openai",
+        upstream_model="gpt-4o-mini",
+        endpoint="messages",
+        input_tokens=123_456,
+        output_tokens=7,
+        cost_usd=Decimal("12.34567891"),
+        usage_estimated=True,
+        latency_ms=4_000_000,
+        ttft_ms=0,
+        http_status=499,
+        status="client_closed",
+        error_code="client_closed",
+        is_stream=True,
+        intent="coding",
+        intent_confidence=0.1 + 0.2,  # not exactly representable: must round-trip as float8
+        risk_categories={"jailbreak": 0.91, "nested": {"a": [1, None, "x"]}},
+        risk_score=1e-9,
+        deviation=None,
+        verdict="flag",
+        flagged=True,
+        prompt_content="my key sk-abcdefghijklmnopqrstuvwx and a@b.example",
+        response_content="line\nbreak\ttab",
+        client_ip="2001:db8::1",
+    )
+
+
+@pytest.mark.parametrize("store", [False, True])
+def test_postgres_batch_insert_stores_what_the_orm_would(db, record_data, member, settings, store):
+    """The JSON batch insert (writer._pg_insert) must store every field exactly as bulk_create
+    does (record_to_model), content redaction and NUL replacement included."""
+    from usage import writer
+    from usage.records import record_to_model
+
+    settings.USAGE_STORE_CONTENT = store
+    writer._insert([_every_field_set(record_data, member, "pg-json")])
+    record_to_model(_every_field_set(record_data, member, "pg-orm")).save()
+    fields = [
+        f.attname
+        for f in UsageRecord._meta.concrete_fields
+        if not f.primary_key and f.attname != "request_id"
+    ]
+    json_row, orm_row = (
+        UsageRecord.objects.values(*fields).get(request_id=rid) for rid in ("pg-json", "pg-orm")
+    )
+    assert json_row == orm_row
+    assert json_row["model_name"] == 'mo"del\\ \u00e9\u4e2d\ufffd'
+    assert json_row["intent_confidence"] == 0.1 + 0.2
+    assert (json_row["prompt_content"] is None) is not store
+
+
+def test_postgres_batch_insert_fails_as_a_whole_then_row_by_row(db, record_data, member):
+    """A row breaking a constraint (negative tokens: CHECK) fails the batch; the others are
+    still written, the duplicate stays one row."""
+    from usage import writer
+
+    good = [record_data(request_id=f"pg-b-{i}", user_id=member.id) for i in range(3)]
+    bad = record_data(request_id="pg-b-bad", input_tokens=-1)
+    failed = writer.write_records([*good, bad, good[0]], retry_seconds=0.2)
+    assert failed == [bad]
+    assert set(UsageRecord.objects.values_list("request_id", flat=True)) == {"pg-b-0", "pg-b-1", "pg-b-2"}
+
+
 def test_postgres_process_exit_flushes(transactional_db, tmp_path):
     result = _run_exit_script(
         tmp_path, how="sigterm", database_url=_database_url(connection.settings_dict["NAME"]), migrate=False
