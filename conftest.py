@@ -35,9 +35,13 @@ def _celery_eager_outside_integration(request: pytest.FixtureRequest):
 def _fresh_cache():
     from django.core.cache import cache
 
+    from accounts.near_cache import near_cache
+
     cache.clear()
+    near_cache.clear()
     yield
     cache.clear()
+    near_cache.clear()
 
 
 @pytest.fixture

@@ -2,14 +2,17 @@
 
 Hot path for the gateway. What a credential resolves to (the principal, the user row and the
 token row) is cached in the Django cache (Redis in production) keyed by the token's keyed hash
-or the user id, so a hit costs no query and a miss costs one indexed query. Every write that
-could change the answer (revoke, block, role, limits, deactivation) deletes those entries through
-the signal handlers in `accounts/signals.py`, so all processes refuse at once.
+or the user id, so a hit costs no query and a miss costs one indexed query; in production each
+process also keeps a near copy (`accounts/near_cache.py`), so a hit costs no round trip either.
+Every write that could change the answer (revoke, block, role, limits, deactivation) deletes
+those entries through the signal handlers in `accounts/signals.py` and publishes the keys to
+every process's near copy, so all processes refuse at once.
 """
 
 import hashlib
 import hmac
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,6 +27,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import APIToken, LimitSettings, User
+from accounts.near_cache import near_cache
 from accounts.principal import ALL_SCOPES, Principal
 from guardflow_site.errors import GuardflowError
 
@@ -98,17 +102,31 @@ def _cache_seconds() -> int:
     return settings.PRINCIPAL_CACHE_SECONDS
 
 
+def _cached(key: str, load: Callable[[], AuthRecord]) -> AuthRecord:
+    """Near cache (this process), then the shared cache, then `load` (the database)."""
+    record = near_cache.get(key)
+    if record is not None:
+        return record
+    generation = near_cache.generation()  # before reading: an invalidation meanwhile wins
+    record = cache.get(key)
+    if record is None:
+        record = load()
+        cache.set(key, record, _cache_seconds())
+    near_cache.put(key, record, ttl=_cache_seconds(), generation=generation)
+    return record
+
+
 def _token_record(value: str) -> AuthRecord:
     digest = api_token_hash(value)
-    record = cache.get(_TOKEN_CACHE_KEY.format(digest))
-    if record is None:
+
+    def load() -> AuthRecord:
         token = APIToken.objects.select_related("user").filter(token_hash=digest).first()
         if token is None:
             raise GuardflowError("The API token is not valid.", code="invalid_token", status=401)
         _touch(token)
-        record = AuthRecord(principal=_principal_for(token.user, token), user=token.user, token=token)
-        cache.set(_TOKEN_CACHE_KEY.format(digest), record, _cache_seconds())
-    return record
+        return AuthRecord(principal=_principal_for(token.user, token), user=token.user, token=token)
+
+    return _cached(_TOKEN_CACHE_KEY.format(digest), load)
 
 
 def _touch(token: APIToken) -> None:
@@ -131,24 +149,28 @@ def _touch(token: APIToken) -> None:
 
 
 def _user_record(user_id: int) -> AuthRecord:
-    record = cache.get(_USER_CACHE_KEY.format(user_id))
-    if record is None:
+    def load() -> AuthRecord:
         user = User.objects.filter(pk=user_id).first()
         if user is None:
             raise GuardflowError("The access token is not valid.", code="invalid_token", status=401)
-        record = AuthRecord(principal=_principal_for(user, None), user=user)
-        cache.set(_USER_CACHE_KEY.format(user_id), record, _cache_seconds())
-    return record
+        return AuthRecord(principal=_principal_for(user, None), user=user)
+
+    return _cached(_USER_CACHE_KEY.format(user_id), load)
+
+
+def _forget(keys: list[str]) -> None:
+    cache.delete_many(keys)
+    near_cache.invalidate(keys)  # after the delete: a process re-reading meanwhile finds nothing stale
 
 
 def principal_cache_forget_token(*, token_hash: str) -> None:
-    cache.delete(_TOKEN_CACHE_KEY.format(token_hash))
+    _forget([_TOKEN_CACHE_KEY.format(token_hash)])
 
 
 def principal_cache_forget_user(*, user_id: int) -> None:
     """Drop the user's JWT entry and every one of their token entries."""
     hashes = APIToken.objects.filter(user_id=user_id).values_list("token_hash", flat=True)
-    cache.delete_many([_USER_CACHE_KEY.format(user_id), *(_TOKEN_CACHE_KEY.format(h) for h in hashes)])
+    _forget([_USER_CACHE_KEY.format(user_id), *(_TOKEN_CACHE_KEY.format(h) for h in hashes)])
 
 
 def principal_cache_forget_user_on_commit(*, user_id: int) -> None:

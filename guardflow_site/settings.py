@@ -402,6 +402,9 @@ PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 PASSWORD_MAX_LENGTH = env.int("PASSWORD_MAX_LENGTH", default=128)
 API_TOKEN_HASH_KEY = env.str("API_TOKEN_HASH_KEY", default="")  # empty: derived from SECRET_KEY
 PRINCIPAL_CACHE_SECONDS = env.int("PRINCIPAL_CACHE_SECONDS", default=60)
+# With Redis: each process also keeps resolved credentials in memory, invalidated over pub/sub
+# (accounts/near_cache.py). Off: every request reads the shared cache.
+PRINCIPAL_NEAR_CACHE = env.bool("PRINCIPAL_NEAR_CACHE", default=True)
 # Per-IP limits on the auth endpoints (django-ratelimit syntax, through the Django cache).
 AUTH_RATE_LIMITS = {
     "login": env.str("RATE_LIMIT_LOGIN", default="20/m"),
