@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import threading
 import time
 from collections.abc import Iterable
@@ -55,6 +56,7 @@ class NearCache:
         self._pid = os.getpid()
         self._pubsub: redis.client.PubSub | None = None
         self._subscriber: redis.Redis | None = None
+        self._poll: select.poll | None = None
         self._publisher: redis.Redis | None = None
         self._subscribed = False  # the subscription is confirmed: entries may be served
         self._heard_at = 0.0  # last time anything came in on the subscription
@@ -172,21 +174,27 @@ class NearCache:
                 self._subscriber = client  # dropping the client would close its pool's sockets
                 self._pubsub = client.pubsub()
                 self._pubsub.subscribe(self._channel())
+                # redis-py's own non-blocking read costs ~30 Python calls; one poll() tells
+                # whether there is anything to read at all. Whatever redis-py already read off
+                # the socket is parsed out by the draining loop below, so nothing waits unseen.
+                self._poll = select.poll()
+                self._poll.register(self._pubsub.connection._sock, select.POLLIN)
             except (redis.RedisError, OSError) as exc:
                 self._drop_subscription(type(exc).__name__)
                 return False
             self._heard_at = self._pinged_at = now
             self._ping_outstanding = False
         try:
-            while (message := self._pubsub.get_message(timeout=0)) is not None:
+            pending = bool(self._poll.poll(0)) or not self._subscribed
+            while pending and (message := self._pubsub.get_message(timeout=0)) is not None:
                 self._heard_at = now
                 if message["type"] == "pong":
                     self._ping_outstanding = False
                 elif message["type"] == "message":
                     self._forget(message["data"].decode().split("\n"))
                 elif message["type"] == "subscribe" and not self._subscribed:
-                    # redis-py may confirm one SUBSCRIBE twice; a new subscription is always a new
-                    # connection (its own retries are off), which starts from no entries.
+                    # Only ever on a new connection (redis-py's retries are off, so it never
+                    # resubscribes behind our back): start from no entries.
                     self._entries.clear()
                     self._generation += 1
                     self._subscribed = True
