@@ -113,7 +113,7 @@ _MATRICES = [
     "[[4, 1], [2, 3]]",
     "[[1, 2, 0], [0, 1, 0], [0, 0, 3]]",
 ]
-_TOPICS = ["business revenue", "population growth", "optimising a box's volume", "marginal cost"]
+_TOPICS = ["a cooling cup of tea", "population growth", "optimising a box's volume", "marginal cost"]
 
 
 def _maths(rng: random.Random) -> list[str]:
@@ -195,7 +195,7 @@ _TASKS = [
 ]
 _LANGS = ["Python", "JavaScript", "Go", "Rust", "Java", "C++"]
 _SNIPPETS = [
-    "num4 = pow(a + b, 2) / 2\nprint(sqrt(num4))",
+    "total = 0\nfor n in numbers:\n    total =+ n\nprint(total / len(numbers))",
     "for i in range(len(xs)):\n    if xs[i] = 0:\n        print(i)",
     "const total = items.reduce((a, b) => a + b.price);",
     'let v = vec![1, 2, 3];\nlet first = &v[0];\nv.push(4);\nprintln!("{}", first);',
@@ -211,6 +211,1590 @@ def _coding(rng: random.Random) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
+# --- everyday instructions ---------------------------------------------------------------------
+# The eval sets' ordinary instructions are dominated by a few shapes (gsm8k word problems, CoNaLa
+# and MBPP one-liners, NQ trivia, IFEval constraints), so the head learned coding as "a Python
+# one-liner", writing as "an essay with a word limit" and chat as "a short trivia question".
+# Requests for an app in a web or game framework, DevOps configs, "explain this snippet",
+# role-play, emails and editing, probability and applied calculations, and everyday questions
+# that mention numbers or technology were read as the wrong intent. Frames per intent crossed
+# with subjects, sampled with a fixed seed; none is taken from an evaluation set.
+
+_TECH = [
+    "React",
+    "Vue",
+    "Angular",
+    "Svelte",
+    "Next.js",
+    "Django",
+    "Flask",
+    "FastAPI",
+    "Express",
+    "Spring Boot",
+    "Rails",
+    "Laravel",
+    "Flutter",
+    "SwiftUI",
+    "Jetpack Compose",
+    "Unity",
+    "Godot",
+    "pygame",
+    "Electron",
+    "Tkinter",
+    "Qt",
+    "ASP.NET Core",
+    "Node.js",
+    "Deno",
+    "Tailwind CSS",
+]
+_PLANG = [
+    "Python",
+    "JavaScript",
+    "TypeScript",
+    "Java",
+    "C",
+    "C++",
+    "C#",
+    "Go",
+    "Rust",
+    "Kotlin",
+    "Swift",
+    "PHP",
+    "Ruby",
+    "Haskell",
+    "Lua",
+    "Zig",
+    "Elixir",
+    "Scala",
+    "R",
+    "MATLAB",
+    "Julia",
+    "Dart",
+    "bash",
+    "PowerShell",
+    "Perl",
+    "VBA",
+]
+_OPS = [
+    ("Kubernetes", "deploy a web app with two replicas and a service"),
+    ("Docker", "containerise a Node.js API with a multi-stage build"),
+    ("Terraform", "create an S3 bucket with versioning and a lifecycle rule"),
+    ("Ansible", "install nginx on a group of Ubuntu servers"),
+    ("GitHub Actions", "run the tests and build a Docker image on every push"),
+    ("nginx", "serve a single-page app and proxy /api to a backend"),
+    ("systemd", "run a Python script as a service that restarts on failure"),
+    ("Helm", "package our microservice with configurable resource limits"),
+    ("AWS Lambda", "resize images uploaded to a bucket"),
+    ("cron", "back up a Postgres database every night"),
+    ("git", "undo the last commit but keep the changes"),
+    ("webpack", "split vendor code into its own bundle"),
+]
+_APPS = [
+    "a memory card game",
+    "a to-do list app with local storage",
+    "a sign-up form with client-side validation",
+    "a REST API for a bookstore",
+    "a chat server using websockets",
+    "a web scraper for product prices",
+    "a command-line tool that renames photos by date",
+    "a Discord bot that posts daily reminders",
+    "a static site generator for a personal blog",
+    "a markdown-to-HTML converter",
+    "a file upload form with a progress bar",
+    "an LRU cache",
+    "a rate limiter middleware",
+    "a space shooter with increasing difficulty",
+    "a tic-tac-toe game with an AI",
+    "a weather dashboard that calls a public API",
+    "a URL shortener",
+    "a pomodoro timer",
+    "a responsive navigation bar with a hamburger menu",
+    "a drag-and-drop kanban board",
+    "a password strength checker",
+    "a simple blockchain for learning",
+    "a sudoku solver",
+    "a chess move validator",
+    "an image carousel",
+    "a budget tracker with charts",
+    "a leaderboard service backed by Redis",
+    "an inventory system for an RPG",
+    "a paginated table that fetches data from an API",
+    "a JWT authentication flow",
+]
+_CODE_TASKS = [
+    "read a large CSV file without loading it all into memory",
+    "make an HTTP request with a timeout",
+    "sort a list of objects by two keys",
+    "debounce a search input",
+    "parse command-line arguments",
+    "handle errors in async functions",
+    "write unit tests with mocks",
+    "upload a file to S3 with a presigned URL",
+    "connect to a PostgreSQL database",
+    "hash passwords securely",
+    "run tasks in parallel",
+    "read environment variables with defaults",
+    "log to a file with rotation",
+    "deep copy an object",
+    "remove duplicates from an array while keeping order",
+    "format a date as ISO 8601",
+    "stream a large file download",
+    "implement dependency injection",
+    "profile slow code",
+    "cancel a long-running request",
+    "serialize a class to JSON",
+    "validate a form before submit",
+    "implement a binary search tree",
+    "detect a cycle in a linked list",
+    "memoize a recursive function",
+    "compile the project for ARM",
+    "set up hot reload",
+    "paginate database results",
+]
+_ERRORS = [
+    "NullPointerException",
+    "TypeError: undefined is not a function",
+    "segmentation fault",
+    "IndexError: list index out of range",
+    "borrow of moved value",
+    "CORS error",
+    "ModuleNotFoundError",
+    "a memory leak",
+    "a deadlock",
+    "a race condition",
+    "an infinite re-render",
+    "a 500 error from the server",
+    "ConcurrentModificationException",
+    "stack overflow",
+    "undefined reference to main",
+    "permission denied",
+    "an off-by-one error",
+]
+_CONCEPTS = [
+    ("closures", "callbacks"),
+    ("processes", "threads"),
+    ("async/await", "promises"),
+    ("interfaces", "abstract classes"),
+    ("a list", "a tuple"),
+    ("stack memory", "heap memory"),
+    ("composition", "inheritance"),
+    ("REST", "GraphQL"),
+    ("SQL", "NoSQL databases"),
+    ("unit tests", "integration tests"),
+    ("static typing", "dynamic typing"),
+    ("pass by value", "pass by reference"),
+    ("git merge", "git rebase"),
+    ("generics", "templates"),
+    ("a mutex", "a semaphore"),
+    ("TCP", "UDP"),
+    ("OAuth", "API keys"),
+    ("ORM queries", "raw SQL"),
+    ("microservices", "a monolith"),
+    ("recursion", "iteration"),
+]
+_SNIPS = [
+    "def avg(xs):\n    return sum(xs) / len(xs)\n\nprint(avg([]))",
+    "for (let i = 0; i <= arr.length; i++) {\n  console.log(arr[i].name);\n}",
+    "int *p = malloc(10 * sizeof(int));\np[10] = 5;\nfree(p);\nfree(p);",
+    "SELECT name, COUNT(*) FROM orders GROUP BY customer_id;",
+    "static int max(int[] a) {\n  int m = 0;\n  for (int x : a) if (x > m) m = x;\n  return m;\n}",
+    "const [count, setCount] = useState(0);\nuseEffect(() => { setCount(count + 1); });",
+    'fn main() {\n    let s = String::from("hi");\n    let t = s;\n    println!("{}", s);\n}',
+    "x <- c(1, 2, NA, 4)\nmean(x)",
+    "import requests\nr = requests.get(url)\ndata = r.json()['items'][0]",
+    "while read line; do\n  echo $line | cut -d, -f2\ndone < data.csv",
+    "class Stack:\n    def __init__(self, items=[]):\n        self.items = items",
+    "func worker(ch chan int) {\n    for v := range ch {\n        fmt.Println(v)\n    }\n}",
+    "$result = mysqli_query($conn, \"SELECT * FROM users WHERE id = \" . $_GET['id']);",
+    "df = pd.read_csv('sales.csv')\ndf.groupby('region')['total'].mean().plot()",
+    "A = rand(3);\nB = A \\ eye(3);\ndisp(B)",
+    "let total = 0;\nprices.forEach(async p => { total += await convert(p); });\nconsole.log(total);",
+]
+_CODING_FRAMES = [
+    "Write {app} in {lang}.",
+    "Create {app} using {tech}.",
+    "Build {app} with {tech}. Include the full code.",
+    "need {app} in {tech}, full code pls",
+    "Can you help me write {app} in {lang}? I'm a beginner.",
+    "I want to build {app}. Which stack should I use and can you show me the main code?",
+    "Implement {app} in {lang} with clean, well-commented code.",
+    "How do I {task} in {lang}?",
+    "What's the best way to {task} with {tech}?",
+    "Using {lang}, {task} - what is the cleanest approach?",
+    "Show me how to {task} in {lang} with an example.",
+    "how to {task} {lang}",
+    "I'm getting {error} in my {lang} program when I {task2}. How do I fix it?",
+    "Why do I get {error} here?\n\n{snip}",
+    "Explain what this code does, line by line:\n\n{snip}",
+    "Can you tell me what this snippet is for?\n{snip}",
+    "Find the bug in this code and fix it:\n```\n{snip}\n```",
+    "Refactor this to be more idiomatic:\n\n{snip}",
+    "Add error handling and unit tests to this:\n{snip}",
+    "Convert this code to {lang}:\n{snip}",
+    "Review this code for security problems:\n{snip}",
+    "What is the difference between {c1} and {c2} in {lang}?",
+    "Explain {c1} vs {c2} with a short code example.",
+    "Why would a team pick {lang} instead of {lang2} for a new service?",
+    "{lang} or {lang2} for {app2}: which fits better and why?",
+    "I'm learning {lang}. What projects should I build to get better at it?",
+    "Which questions about {c1} come up in {lang} job interviews?",
+    "Write a {ops} configuration to {opstask}.",
+    "How can I {opstask} with {ops}?",
+    "Give me a {ops} example that shows how to {opstask}.",
+    "Write a regular expression that matches {regex}.",
+    "Write a {lang} script that {script}.",
+    "Optimise this function, it is too slow on large inputs:\n{snip}",
+    "Design the classes for {app2} in {lang}.",
+    "What design pattern fits {app2}, and how would it look in {lang}?",
+]
+_REGEX = [
+    "valid email addresses",
+    "dates in the format DD/MM/YYYY",
+    "US phone numbers",
+    "hex colour codes",
+    "IPv4 addresses",
+    "words that start with a capital letter",
+    "URLs with an optional port",
+    "lines that end with a semicolon",
+]
+_SCRIPTS = [
+    "renames every file in a folder to lowercase",
+    "checks which websites in a list are down",
+    "merges all PDFs in a directory",
+    "watches a folder and uploads new files",
+    "counts lines of code per language in a repository",
+    "sends me an email when disk usage is above 90%",
+    "downloads all images from a web page",
+    "converts a folder of PNGs to WebP",
+]
+_CODING_OTHER = {
+    "zh": [
+        "用{tech}写一个{app_zh}",
+        "这段代码哪里有问题？\n{snip}",
+        "{lang}里{c1}和{c2}有什么区别？",
+        "怎么用{lang}实现{task_zh}？",
+        "帮我优化这段代码：\n{snip}",
+        "给我写一个{lang}脚本，{script_zh}",
+    ],
+    "ru": [
+        "Напиши {app_ru} на {tech}.",
+        "Почему этот код не работает?\n{snip}",
+        "В чём разница между {c1} и {c2} в {lang}?",
+        "Как на {lang} {task_ru}?",
+        "Помоги отрефакторить этот код:\n{snip}",
+    ],
+    "es": [
+        "Crea {app_es} con {tech}.",
+        "¿Qué hace este código?\n{snip}",
+        "¿Cómo puedo {task_es} en {lang}?",
+        "¿Cuál es la diferencia entre {c1} y {c2} en {lang}?",
+    ],
+    "de": [
+        "Erstelle {app_de} mit {tech}.",
+        "Was macht dieser Code?\n{snip}",
+        "Wie kann ich in {lang} {task_de}?",
+        "Was ist der Unterschied zwischen {c1} und {c2} in {lang}?",
+    ],
+    "fr": [
+        "Crée {app_fr} avec {tech}.",
+        "Que fait ce code ?\n{snip}",
+        "Comment {task_fr} en {lang} ?",
+        "Quelle est la différence entre {c1} et {c2} en {lang} ?",
+    ],
+    "pt": ["Crie {app_pt} usando {tech}.", "O que este código faz?\n{snip}", "Como {task_pt} em {lang}?"],
+    "ja": [
+        "{tech}で{app_ja}を作ってください。",
+        "このコードは何をしていますか？\n{snip}",
+        "{lang}で{task_ja}方法を教えて",
+    ],
+    "ko": [
+        "{tech}로 {app_ko}을 만들어 줘",
+        "이 코드가 왜 에러가 나나요?\n{snip}",
+        "{lang}에서 {task_ko} 방법은?",
+    ],
+    "vi": [
+        "Viết {app_vi} bằng {tech}.",
+        "Đoạn code này làm gì?\n{snip}",
+        "Làm sao để {task_vi} trong {lang}?",
+    ],
+    "it": ["Crea {app_it} con {tech}.", "Cosa fa questo codice?\n{snip}"],
+    "tr": ["{tech} ile {app_tr} yaz.", "Bu kod neden hata veriyor?\n{snip}"],
+}
+_APPS_ML = [
+    {
+        "app_zh": "贪吃蛇游戏",
+        "app_ru": "игру «змейка»",
+        "app_es": "un juego de la serpiente",
+        "app_de": "ein Snake-Spiel",
+        "app_fr": "un jeu du serpent",
+        "app_pt": "um jogo da cobrinha",
+        "app_ja": "スネークゲーム",
+        "app_ko": "뱀 게임",
+        "app_vi": "trò chơi rắn săn mồi",
+        "app_it": "un gioco snake",
+        "app_tr": "bir yılan oyunu",
+    },
+    {
+        "app_zh": "登录页面",
+        "app_ru": "страницу входа",
+        "app_es": "una página de inicio de sesión",
+        "app_de": "eine Login-Seite",
+        "app_fr": "une page de connexion",
+        "app_pt": "uma página de login",
+        "app_ja": "ログイン画面",
+        "app_ko": "로그인 페이지",
+        "app_vi": "trang đăng nhập",
+        "app_it": "una pagina di login",
+        "app_tr": "bir giriş sayfası",
+    },
+    {
+        "app_zh": "待办事项应用",
+        "app_ru": "приложение со списком задач",
+        "app_es": "una app de tareas",
+        "app_de": "eine To-do-App",
+        "app_fr": "une application de tâches",
+        "app_pt": "um app de tarefas",
+        "app_ja": "ToDoアプリ",
+        "app_ko": "할 일 앱",
+        "app_vi": "ứng dụng danh sách việc cần làm",
+        "app_it": "un'app di promemoria",
+        "app_tr": "bir yapılacaklar uygulaması",
+    },
+    {
+        "app_zh": "REST API 服务",
+        "app_ru": "REST API для магазина",
+        "app_es": "una API REST para una tienda",
+        "app_de": "eine REST-API für einen Shop",
+        "app_fr": "une API REST pour une boutique",
+        "app_pt": "uma API REST para uma loja",
+        "app_ja": "ショップ用のREST API",
+        "app_ko": "쇼핑몰 REST API",
+        "app_vi": "một REST API cho cửa hàng",
+        "app_it": "una API REST per un negozio",
+        "app_tr": "bir mağaza için REST API",
+    },
+]
+_TASKS_ML = [
+    {
+        "task_zh": "读取大文件",
+        "task_ru": "прочитать большой файл построчно",
+        "task_es": "leer un archivo grande",
+        "task_de": "eine große Datei zeilenweise lesen",
+        "task_fr": "lire un gros fichier ligne par ligne",
+        "task_pt": "ler um arquivo grande",
+        "task_ja": "大きなファイルを読み込む",
+        "task_ko": "큰 파일을 읽는",
+        "task_vi": "đọc một tệp lớn",
+        "script_zh": "把文件夹里的图片批量重命名",
+    },
+    {
+        "task_zh": "多线程下载",
+        "task_ru": "отправить HTTP-запрос с таймаутом",
+        "task_es": "hacer una petición HTTP con timeout",
+        "task_de": "einen HTTP-Request mit Timeout senden",
+        "task_fr": "envoyer une requête HTTP avec un délai",
+        "task_pt": "fazer uma requisição HTTP",
+        "task_ja": "HTTPリクエストを送る",
+        "task_ko": "HTTP 요청을 보내는",
+        "task_vi": "gửi một yêu cầu HTTP",
+        "script_zh": "定时备份数据库",
+    },
+    {
+        "task_zh": "连接数据库",
+        "task_ru": "подключиться к базе данных PostgreSQL",
+        "task_es": "conectarme a una base de datos",
+        "task_de": "mich mit einer Datenbank verbinden",
+        "task_fr": "se connecter à une base de données",
+        "task_pt": "conectar a um banco de dados",
+        "task_ja": "データベースに接続する",
+        "task_ko": "데이터베이스에 연결하는",
+        "task_vi": "kết nối cơ sở dữ liệu",
+        "script_zh": "检查一批网站是否能访问",
+    },
+]
+
+
+def _everyday_coding(rng: random.Random) -> list[str]:
+    rows: list[str] = []
+    for frame in _CODING_FRAMES:
+        for _ in range(14):
+            c1, c2 = rng.choice(_CONCEPTS)
+            ops, opstask = rng.choice(_OPS)
+            lang, lang2 = rng.sample(_PLANG, 2)
+            rows.append(
+                frame.format(
+                    app=rng.choice(_APPS),
+                    app2=rng.choice(_APPS),
+                    lang=lang,
+                    lang2=lang2,
+                    tech=rng.choice(_TECH),
+                    task=rng.choice(_CODE_TASKS),
+                    task2=rng.choice(_CODE_TASKS),
+                    error=rng.choice(_ERRORS),
+                    snip=rng.choice(_SNIPS),
+                    c1=c1,
+                    c2=c2,
+                    ops=ops,
+                    opstask=opstask,
+                    regex=rng.choice(_REGEX),
+                    script=rng.choice(_SCRIPTS),
+                )
+            )
+    for frames in _CODING_OTHER.values():
+        for frame in frames:
+            for _ in range(5):
+                c1, c2 = rng.choice(_CONCEPTS)
+                rows.append(
+                    frame.format(
+                        tech=rng.choice(_TECH),
+                        lang=rng.choice(_PLANG),
+                        snip=rng.choice(_SNIPS),
+                        c1=c1,
+                        c2=c2,
+                        **rng.choice(_APPS_ML),
+                        **rng.choice(_TASKS_ML),
+                    )
+                )
+    return rows
+
+
+_FORMS = [
+    "a poem",
+    "a haiku",
+    "a limerick",
+    "a short story",
+    "a sonnet",
+    "song lyrics",
+    "a blog post",
+    "an essay",
+    "a speech",
+    "a toast",
+    "a product description",
+    "a LinkedIn post",
+    "a tweet thread",
+    "a newsletter intro",
+    "a press release",
+    "a short screenplay scene",
+    "a bedtime story",
+    "a eulogy for a beloved teacher",
+    "a persuasive article",
+    "a diary entry",
+    "a dialogue between two friends",
+    "a rap verse",
+    "an opening paragraph for a novel",
+    "a fable with a moral",
+]
+_THEMES = [
+    "autumn in the city",
+    "a robot learning to paint",
+    "the first day at a new job",
+    "the ocean at night",
+    "a lost umbrella",
+    "friendship across generations",
+    "climate change",
+    "a small bakery that saves a town",
+    "moving to a new country",
+    "a cat who thinks it is a king",
+    "the last bookstore on earth",
+    "learning to ride a bike",
+    "a lighthouse in a storm",
+    "remote work",
+    "our new running shoes",
+    "a dragon afraid of heights",
+    "the joy of cooking for others",
+    "a detective who hates mysteries",
+    "the history of coffee",
+    "why sleep matters",
+    "electric cars",
+    "a village without internet",
+]
+_STYLES = [
+    "in the style of Dr. Seuss",
+    "for a ten-year-old",
+    "in a humorous tone",
+    "in under 200 words",
+    "with a twist ending",
+    "in the voice of a pirate",
+    "in formal English",
+    "as if written in 1920",
+    "with vivid imagery",
+    "that rhymes",
+    "in three paragraphs",
+    "in a melancholic mood",
+    "",
+]
+_EMAILS = [
+    "to a customer explaining a price increase",
+    "to my landlord about a broken heater",
+    "to my manager asking for a day off",
+    "to a client following up on an unpaid invoice",
+    "declining a job offer politely",
+    "to a professor asking for an extension",
+    "thanking a colleague for their help on a project",
+    "to the team announcing a new process",
+    "to a supplier asking for a discount",
+    "inviting neighbours to a street party",
+    "to a recruiter after an interview",
+    "to parents about a school trip",
+    "asking a neighbour to keep the noise down after 10 pm",
+    "resigning from my position",
+]
+_PERSONAS = [
+    "a lighthouse keeper",
+    "a detective in 1920s London",
+    "a tour guide in Rome",
+    "a grumpy wizard",
+    "an astronaut on Mars",
+    "a 17th-century explorer",
+    "a talk show host",
+    "a fairy-tale villain",
+    "a famous chef",
+    "a retired circus clown",
+    "a Victorian butler",
+    "a deep-sea diver",
+    "a dragon",
+    "a radio DJ in the 1980s",
+]
+_PERSONA_ACTS = [
+    "complain about the weather in your own words",
+    "welcome listeners to tonight's show",
+    "give a farewell speech",
+    "write a letter home",
+    "describe a typical day",
+    "narrate a dramatic rescue",
+    "review a new restaurant",
+    "give advice to a nervous beginner",
+    "tell the story of your worst mistake",
+]
+_TEXTS = [
+    "Me and him goes to the gym every mornings before work.",
+    "Our product are the best in the market and we has many happy customer.",
+    "The meeting which was held yesterday it was very productive and everyone agree on the plan.",
+    "In todays world technology are changing very fast and people needs to adapt quick.",
+    "I am writing to inform you that the package have been delivered to the wrong adress.",
+    "Their going to announce the results tomorow, but nobody know the exact time.",
+    "We regret to inform you that your application was not succesful this time around.",
+    "Due to unforseen circumstances the event is postponed untill further notice.",
+]
+_WRITING_FRAMES = [
+    "Write {form} about {theme} {style}",
+    "Can you write me {form} about {theme}?",
+    "Compose {form} on {theme}.",
+    "I need {form} about {theme} {style}.",
+    "Write {form} in which the hero {hook}.",
+    "Draft an email {email}.",
+    "Write a polite email {email}.",
+    "Help me write a short message {email}.",
+    "Write a formal letter {email}.",
+    "As {persona}, {pact}.",
+    "Imagine you are {persona}. {Pact}.",
+    "Pretend to be {persona} and {pact}.",
+    "You are {persona}. Write a monologue in which you {pact}.",
+    "Fix the grammar and spelling in this paragraph:\n{text}",
+    "Proofread this and fix the mistakes: {text}",
+    "Rewrite this to sound more professional: {text}",
+    "Paraphrase the following sentence in simpler words: {text}",
+    "Make this more concise and friendly: {text}",
+    "Improve the style of this text: {text}",
+    "Draft the slide titles for a talk on {theme}.",
+    "Write the intro and three segment headings for a radio show on {theme}.",
+    "Write a catchy slogan for {product}.",
+    "Suggest ten creative titles for a blog post about {theme}.",
+    "Write a product description for {product}.",
+    "Summarise the plot of {book} in one paragraph.",
+    "Write a blurb for the back cover of {book}.",
+    "Write a review of {book}.",
+    "Write a cover letter for a {job} position.",
+    "Write a short bio for a {job} for our website.",
+    "Write a motivational speech for {audience}.",
+    "Write a wedding toast for my best friend who loves {theme}.",
+]
+_HOOKS = [
+    "finds a map in a library book",
+    "inherits a haunted bicycle",
+    "misses the last train home",
+    "swaps jobs with their twin for a week",
+    "opens a shop that sells forgotten memories",
+]
+_PRODUCTS = [
+    "a reusable water bottle",
+    "an AI note-taking app",
+    "a handmade soap shop",
+    "a dog-walking service",
+    "noise-cancelling headphones",
+    "a vegan bakery",
+    "a budgeting app for students",
+    "a smart plant pot",
+]
+_BOOKS = [
+    "Jane Eyre",
+    "Pride and Prejudice",
+    "1984",
+    "The Great Gatsby",
+    "To Kill a Mockingbird",
+    "The Little Prince",
+    "Hamlet",
+    "Don Quixote",
+    "Frankenstein",
+    "The Hobbit",
+]
+_JOBS = ["software engineer", "nurse", "marketing manager", "teacher", "data analyst", "graphic designer"]
+_AUDIENCES = [
+    "a team that just missed its deadline",
+    "graduating students",
+    "a school's first robotics club",
+    "volunteers at a food bank",
+    "a football team at half-time",
+]
+_WRITING_OTHER = {
+    "es": [
+        "Escribe un poema sobre {theme_es}.",
+        "Redacta un correo formal para {email_es}.",
+        "Escribe un cuento corto sobre {theme_es}.",
+    ],
+    "de": [
+        "Schreibe ein Gedicht über {theme_de}.",
+        "Formuliere eine höfliche E-Mail, um {email_de}.",
+        "Schreib eine kurze Geschichte über {theme_de}.",
+    ],
+    "fr": [
+        "Écris un poème sur {theme_fr}.",
+        "Rédige un e-mail poli pour {email_fr}.",
+        "Écris une courte histoire sur {theme_fr}.",
+    ],
+    "it": ["Scrivi una poesia su {theme_it}.", "Scrivi una breve storia su {theme_it}."],
+    "pt": ["Escreva um poema sobre {theme_pt}.", "Escreva um e-mail educado para {email_pt}."],
+    "ru": [
+        "Напиши стихотворение о {theme_ru}.",
+        "Напиши вежливое письмо, чтобы {email_ru}.",
+        "Сочини короткий рассказ о {theme_ru}.",
+    ],
+    "zh": [
+        "写一首关于{theme_zh}的诗。",
+        "帮我写一封邮件，{email_zh}。",
+        "以{theme_zh}为题写一篇短文。",
+        "帮我润色这段文字，让它更正式。",
+    ],
+    "ja": ["{theme_ja}についての詩を書いてください。", "{email_ja}メールを書いてください。"],
+    "ko": ["{theme_ko}에 관한 시를 써 줘.", "{email_ko} 이메일을 작성해 주세요."],
+    "vi": ["Viết một bài thơ về {theme_vi}.", "Viết email {email_vi}."],
+}
+_WRITING_ML = [
+    {
+        "theme_es": "el otoño",
+        "theme_de": "den Herbst",
+        "theme_fr": "l'automne",
+        "theme_it": "l'autunno",
+        "theme_pt": "o outono",
+        "theme_ru": "осени",
+        "theme_zh": "秋天",
+        "theme_ja": "秋",
+        "theme_ko": "가을",
+        "theme_vi": "mùa thu",
+        "email_es": "pedir un día libre a mi jefe",
+        "email_de": "meinen Chef um einen freien Tag zu bitten",
+        "email_fr": "demander un jour de congé",
+        "email_pt": "pedir um dia de folga",
+        "email_ru": "попросить у начальника выходной",
+        "email_zh": "向经理请一天假",
+        "email_ja": "上司に休暇をお願いする",
+        "email_ko": "상사에게 휴가를 요청하는",
+        "email_vi": "xin nghỉ phép một ngày",
+    },
+    {
+        "theme_es": "el mar",
+        "theme_de": "das Meer",
+        "theme_fr": "la mer",
+        "theme_it": "il mare",
+        "theme_pt": "o mar",
+        "theme_ru": "море",
+        "theme_zh": "大海",
+        "theme_ja": "海",
+        "theme_ko": "바다",
+        "theme_vi": "biển",
+        "email_es": "disculparme con un cliente por un retraso",
+        "email_de": "mich bei einem Kunden für eine Verspätung zu entschuldigen",
+        "email_fr": "m'excuser auprès d'un client pour un retard",
+        "email_pt": "pedir desculpas a um cliente pelo atraso",
+        "email_ru": "извиниться перед клиентом за задержку",
+        "email_zh": "向客户为发货延迟道歉",
+        "email_ja": "お客様に配送の遅れをお詫びする",
+        "email_ko": "고객에게 배송 지연을 사과하는",
+        "email_vi": "xin lỗi khách hàng vì giao hàng trễ",
+    },
+    {
+        "theme_es": "la amistad",
+        "theme_de": "Freundschaft",
+        "theme_fr": "l'amitié",
+        "theme_it": "l'amicizia",
+        "theme_pt": "a amizade",
+        "theme_ru": "дружбе",
+        "theme_zh": "友谊",
+        "theme_ja": "友情",
+        "theme_ko": "우정",
+        "theme_vi": "tình bạn",
+        "email_es": "agradecer a un colega su ayuda",
+        "email_de": "einem Kollegen für seine Hilfe zu danken",
+        "email_fr": "remercier un collègue pour son aide",
+        "email_pt": "agradecer a um colega pela ajuda",
+        "email_ru": "поблагодарить коллегу за помощь",
+        "email_zh": "感谢同事的帮助",
+        "email_ja": "同僚に感謝を伝える",
+        "email_ko": "동료에게 감사를 전하는",
+        "email_vi": "cảm ơn đồng nghiệp đã giúp đỡ",
+    },
+]
+
+
+def _everyday_writing(rng: random.Random) -> list[str]:
+    rows: list[str] = []
+    for frame in _WRITING_FRAMES:
+        for _ in range(12):
+            act = rng.choice(_PERSONA_ACTS)
+            row = frame.format(
+                form=rng.choice(_FORMS),
+                theme=rng.choice(_THEMES),
+                style=rng.choice(_STYLES),
+                hook=rng.choice(_HOOKS),
+                email=rng.choice(_EMAILS),
+                persona=rng.choice(_PERSONAS),
+                pact=act,
+                Pact=act[0].upper() + act[1:],
+                text=rng.choice(_TEXTS),
+                product=rng.choice(_PRODUCTS),
+                book=rng.choice(_BOOKS),
+                job=rng.choice(_JOBS),
+                audience=rng.choice(_AUDIENCES),
+            )
+            rows.append(" ".join(row.split(" ")).replace(" .", ".").strip())
+    for frames in _WRITING_OTHER.values():
+        for frame in frames:
+            for values in _WRITING_ML:
+                rows.append(frame.format(**values))
+    return rows
+
+
+# Translation: an instruction plus the text, in and into many languages.
+_TARGETS = [
+    "French",
+    "German",
+    "Spanish",
+    "Italian",
+    "Portuguese",
+    "Dutch",
+    "Swedish",
+    "Polish",
+    "Russian",
+    "Ukrainian",
+    "Greek",
+    "Turkish",
+    "Hebrew",
+    "Arabic",
+    "Persian",
+    "Hindi",
+    "Bengali",
+    "Thai",
+    "Vietnamese",
+    "Indonesian",
+    "Japanese",
+    "Korean",
+    "Chinese",
+    "Swahili",
+    "Czech",
+    "Finnish",
+]
+_SOURCES = [
+    "The bridge will be closed for repairs from Monday to Thursday.",
+    "The store opens at nine, but the pharmacy counter opens an hour later.",
+    "Thank you for your patience while we fix the problem.",
+    "Could you tell me how to get to the nearest hospital?",
+    "We are delighted to invite you to our wedding next June.",
+    "Please keep your luggage with you at all times.",
+    "I have been learning to play the piano since I was seven.",
+    "The results will be published on our website next week.",
+    "Don't forget to water the plants while I am away.",
+    "Our mission is to make clean energy affordable for everyone.",
+]
+_TRANSLATION_FRAMES = [
+    'Into {lang}, please:\n"{src}"',
+    "Translate the following text to {lang}: {src}",
+    'How do you say "{src}" in {lang}?',
+    "Can you translate this sentence into {lang} for me? {src}",
+    "Please translate to {lang}, keeping a formal tone: {src}",
+    "What is the {lang} translation of: {src}",
+    "Translate from English to {lang} and explain any tricky words: {src}",
+    "{src}\n\nTranslate the above into {lang}.",
+]
+_TRANSLATION_OTHER = [
+    "Переведи на английский: {ru}",
+    "Переведите, пожалуйста, на немецкий: {ru}",
+    "请把这句话翻译成英文：{zh}",
+    "翻译成日语：{zh}",
+    "Traduce al inglés: {es}",
+    "Traduce esto al francés: {es}",
+    "Übersetze ins Englische: {de}",
+    "Übersetze bitte ins Spanische: {de}",
+    "Traduis en anglais : {fr}",
+    "Traduza para o inglês: {pt}",
+    "英語に翻訳してください：{ja}",
+    "영어로 번역해 주세요: {ko}",
+    "Dịch sang tiếng Anh: {vi}",
+    "Traduci in inglese: {it}",
+    "İngilizceye çevir: {tr}",
+    "ترجم إلى الإنجليزية: {ar}",
+    "Przetłumacz na angielski: {pl}",
+    "Vertaal naar het Engels: {nl}",
+]
+_TRANSLATION_ML = [
+    {
+        "ru": "Я опоздаю на встречу на десять минут.",
+        "zh": "我明天早上九点到公司。",
+        "es": "Mañana vamos a la playa con mis primos.",
+        "de": "Der Zug hat leider zwanzig Minuten Verspätung.",
+        "fr": "Nous avons besoin de plus de temps pour finir le projet.",
+        "pt": "A reunião foi adiada para sexta-feira.",
+        "ja": "駅までの道を教えてください。",
+        "ko": "내일 회의는 취소되었습니다.",
+        "vi": "Tôi muốn đặt một bàn cho bốn người.",
+        "it": "Il negozio chiude alle otto di sera.",
+        "tr": "Yarın hava çok güzel olacak.",
+        "ar": "أين يمكنني شراء تذكرة القطار؟",
+        "pl": "Czy mogę zapłacić kartą?",
+        "nl": "Ik woon al vijf jaar in Amsterdam.",
+    },
+    {
+        "ru": "Спасибо за помощь, вы очень добры.",
+        "zh": "这本书比我想象的有趣多了。",
+        "es": "¿Puedes enviarme el informe antes del viernes?",
+        "de": "Ich hätte gern ein Zimmer mit Blick aufs Meer.",
+        "fr": "Il pleut depuis trois jours sans arrêt.",
+        "pt": "Obrigado por ter vindo tão rápido.",
+        "ja": "このレストランは予約が必要ですか。",
+        "ko": "이 근처에 약국이 있나요?",
+        "vi": "Hôm nay trời rất nóng.",
+        "it": "Ho perso il portafoglio in metropolitana.",
+        "tr": "Bu kitabı herkese tavsiye ederim.",
+        "ar": "شكراً جزيلاً على مساعدتك.",
+        "pl": "Spotkajmy się jutro o dziesiątej.",
+        "nl": "Kun je me helpen met mijn huiswerk?",
+    },
+]
+
+
+def _everyday_translation(rng: random.Random) -> list[str]:
+    rows: list[str] = []
+    for frame in _TRANSLATION_FRAMES:
+        for _ in range(10):
+            rows.append(frame.format(lang=rng.choice(_TARGETS), src=rng.choice(_SOURCES)))
+    for frame in _TRANSLATION_OTHER:
+        for values in _TRANSLATION_ML:
+            rows.append(frame.format(**values))
+    return rows
+
+
+# Maths beyond school word problems: probability, number theory, algebra, geometry, applied
+# calculations (physics, money, units), estimation and proofs, in words rather than LaTeX.
+_MATH_FRAMES = [
+    "I throw {k} fair dice. What are the chances their sum comes out to {s} or more?",
+    "A bag has {a} red and {b} blue marbles. Two are drawn without replacement. "
+    "What is the probability that both are red?",
+    "If I flip a fair coin {k2} times, what is the probability of getting exactly {k} heads?",
+    "What is the expected number of rolls of a die until a six appears?",
+    "A screening test catches 99% of cases and wrongly flags {p}% of healthy people; "
+    "{k} in {big} people are ill. Use Bayes' rule to find P(ill | positive).",
+    "Check by trial division whether {prime} is prime.",
+    "What is the remainder when {big} is divided by {b}?",
+    "Find the last digit of {a}^{big}.",
+    "Find the greatest common divisor and least common multiple of {a} and {big}.",
+    "How many positive divisors does {big} have?",
+    "How many trailing zeros does {a}! have?",
+    "Solve for x: {a}x + {b} = {c}",
+    "Solve the system: x + y = {a}, x - y = {b}.",
+    "Solve the inequality {b}x - {a} > {c}.",
+    "Factor the expression x^2 + {s}x + {k}.",
+    "Simplify ({a}x^2 - {b}x) / x.",
+    "Find the {k2}th term of the arithmetic sequence {a}, {a2}, {a3}, ...",
+    "What is the area of a triangle with sides {a}, {b} and {c}?",
+    "A cylinder has radius {k} cm and height {a} cm. What is its volume?",
+    "Find the distance between the points ({k}, {b}) and ({a}, {c}).",
+    "What is the derivative of x^{k} times sin(x)?",
+    "Integrate {a}x^{k} + {b} with respect to x.",
+    "Find the limit of (1 + 1/n)^n as n goes to infinity and explain why.",
+    "Find the eigenvalues of the matrix [[{k}, 1], [1, {k}]].",
+    "Prove that the square root of {prime2} is irrational.",
+    "Prove that there are infinitely many prime numbers.",
+    "Show that the sum of two odd numbers is always even.",
+    "Prove by induction that 1 + 2 + ... + n = n(n+1)/2.",
+    "A car accelerates from rest to {a} m/s in {k} seconds. "
+    "What is its acceleration and how far does it travel?",
+    "A ball is thrown straight up at {b} m/s. How high does it go and when does it land?",
+    "A lamp draws {p} amperes from a {c}-volt supply. What is its power and its resistance?",
+    "How much energy is needed to heat {k} litres of water from {b} to 100 degrees Celsius?",
+    "A train leaves at 8:00 travelling at {a} km/h; another leaves the same station at 9:00 "
+    "at {c} km/h. When does the second catch up?",
+    "If I invest {big} dollars at {p}% interest compounded monthly, how much will I have after {k2} years?",
+    "What is the monthly payment on a {big} loan at {p}% annual interest over {k2} years?",
+    "Convert {a} km/h to metres per second.",
+    "Mix {a} g of salt into {c} g of water. What is the mass percentage of salt?",
+    "A shirt costs {c} dollars after a {p}% discount. What was the original price?",
+    "Calculate the standard deviation of {a}, {b}, {c}, {k} and {s}.",
+    "Heights are normal with mean {c} cm and sd {k} cm. What is the z-score of {a2} cm?",
+    "Give a back-of-the-envelope estimate of how many {thing}, listing each assumption.",
+    "Fermi problem: how many {thing}? Show the arithmetic.",
+    "{n} is {a} years old and her father is {c}. In how many years will he be twice her age?",
+    "Find all integer solutions of x^2 - y^2 = {big}.",
+    "In how many ways can a committee of {k} be chosen from {k2} people?",
+    "How many different {k}-letter codes can be made from the letters A to F without repetition?",
+]
+_THINGS = [
+    "piano tuners there are in Chicago",
+    "golf balls fit in a school bus",
+    "pizzas are eaten in Italy per week",
+    "bricks are in a three-storey house",
+    "litres of water a city of one million uses per day",
+    "grains of sand are on a beach",
+    "books are in a typical public library",
+    "leaves are on a large oak tree",
+    "kilometres a commuter drives in a decade",
+    "tennis balls would fill a swimming pool",
+]
+_PRIMES = [97, 221, 323, 561, 1009, 7919, 8633, 65537, 1001, 2047]
+_MATH_OTHER = {
+    "zh": [
+        "掷两个骰子，点数之和大于{k2}的概率是多少？",
+        "解方程：{a}x + {b} = {c}",
+        "证明：根号{prime2}是无理数。",
+        "一个圆的半径是{k}厘米，求它的面积。",
+        "求{a}和{big}的最大公约数。",
+        "一个长方体长{a}厘米、宽{b}厘米、高{k}厘米，求体积。",
+        "已知等差数列首项为{a}，公差为{k}，求前{k2}项和。",
+        "一件商品打{k}折后卖{c}元，原价是多少？",
+    ],
+    "ru": [
+        "Найдите вероятность того, что при броске двух кубиков сумма будет больше {k2}.",
+        "Решите уравнение {a}x + {b} = {c}.",
+        "Докажите, что сумма двух нечётных чисел чётна.",
+        "Найдите площадь треугольника со сторонами {a}, {b} и {c}.",
+        "Тело брошено вверх со скоростью {b} м/с. На какую высоту оно поднимется?",
+        "Вклад {big} рублей под {p}% годовых. Сколько будет через {k2} лет?",
+    ],
+    "ja": [
+        "さいころを2回投げるとき、目の和が{k2}以上になる確率を求めよ。",
+        "方程式 {a}x + {b} = {c} を解きなさい。",
+        "半径{k}cmの球の体積を求めなさい。",
+        "{a}と{big}の最大公約数を求めよ。",
+    ],
+    "ko": [
+        "주사위 두 개를 던질 때 눈의 합이 {k2} 이상일 확률을 구하시오.",
+        "방정식 {a}x + {b} = {c} 를 푸시오.",
+        "반지름이 {k}인 원의 넓이를 구하시오.",
+        "{a}와 {c}의 최소공배수를 구하시오.",
+    ],
+    "vi": [
+        "Gieo hai con xúc xắc. Tính xác suất để tổng số chấm lớn hơn {k2}.",
+        "Giải phương trình {a}x + {b} = {c}.",
+        "Tính diện tích hình tròn có bán kính {k} cm.",
+        "Một ô tô chuyển động với vận tốc {a} km/h trong {k} giờ. Tính quãng đường.",
+    ],
+    "es": [
+        "¿Cuál es la probabilidad de sacar exactamente {k} caras al lanzar una moneda {k2} veces?",
+        "Resuelve la ecuación {a}x + {b} = {c}.",
+        "Demuestra que raíz de {prime2} es irracional.",
+        "Calcula el volumen de un cilindro de radio {k} y altura {a}.",
+    ],
+    "fr": [
+        "Quelle est la probabilité d'obtenir une somme supérieure à {k2} avec deux dés ?",
+        "Résoudre l'équation {a}x + {b} = {c}.",
+        "Montrer que la somme de deux nombres impairs est paire.",
+        "Un capital de {big} euros est placé à {p} % par an. Combien vaudra-t-il dans {k2} ans ?",
+    ],
+    "de": [
+        "Wie groß ist die Wahrscheinlichkeit, mit zwei Würfeln mehr als {k2} zu würfeln?",
+        "Löse die Gleichung {a}x + {b} = {c}.",
+        "Beweise, dass die Wurzel aus {prime2} irrational ist.",
+        "Ein Auto beschleunigt in {k} Sekunden von 0 auf {a} m/s. Wie groß ist die Beschleunigung?",
+    ],
+    "pt": [
+        "Qual é a probabilidade de tirar soma maior que {k2} com dois dados?",
+        "Resolva a equação {a}x + {b} = {c}.",
+        "Calcule a área de um círculo de raio {k} cm.",
+    ],
+    "it": [
+        "Risolvi l'equazione {a}x + {b} = {c}.",
+        "Qual è la probabilità di ottenere {k} teste lanciando {k2} monete?",
+    ],
+    "zh2": [
+        "一个物体从{a}米高处自由下落，求落地所需时间。",
+        "某商品成本{a}元，按{p}%的利润定价，售价是多少？",
+        "甲乙两地相距{c}千米，两车同时相向而行，速度分别为{a}和{b}千米每小时，几小时后相遇？",
+        "求函数 f(x) = x^2 - {k}x + {b} 的最小值。",
+        "从{k2}个人中选出{k}人组成小组，有多少种选法？",
+        "计算{a}的阶乘末尾有几个零。",
+        "一个电阻两端电压为{c}伏，电流为{k}安，求电阻和功率。",
+    ],
+    "ru2": [
+        "Какую работу совершает сила {a} Н на пути {b} м?",
+        "Найдите силу тока в цепи: сопротивление {a} Ом, напряжение {c} В.",
+        "Сколькими способами можно выбрать {k} человек из {k2}?",
+        "Найдите наименьшее значение функции y = x^2 - {k}x + {b}.",
+        "Вычислите предел (1 + 1/n)^n при n, стремящемся к бесконечности.",
+        "Докажите, что число {prime2} в квадрате плюс один не делится на 3.",
+    ],
+    "ja2": [
+        "1から{c}までの整数のうち、{k}の倍数はいくつあるか。",
+        "{k2}人の中から{k}人を選ぶ方法は何通りあるか。",
+        "時速{a}kmで{k}時間走ると何km進みますか。",
+    ],
+    "es2": [
+        "Un objeto cae desde {a} metros. ¿Cuánto tarda en llegar al suelo?",
+        "¿De cuántas formas se pueden elegir {k} personas de un grupo de {k2}?",
+    ],
+}
+
+
+def _math_values(rng: random.Random) -> dict:
+    a, b, c = rng.randint(3, 60), rng.randint(2, 40), rng.randint(20, 200)
+    k = rng.randint(2, 6)
+    return dict(
+        a=a,
+        b=b,
+        c=c,
+        k=k,
+        k2=rng.randint(5, 12),
+        s=rng.randint(7, 15),
+        big=rng.choice([360, 1000, 2024, 5040, 10000, 123456]),
+        p=rng.choice([3, 5, 7, 12, 15, 20]),
+        prime=rng.choice(_PRIMES),
+        prime2=rng.choice([2, 3, 5, 6, 7]),
+        a2=a + k,
+        a3=a + 2 * k,
+        thing=rng.choice(_THINGS),
+        n=rng.choice(_NAMES),
+    )
+
+
+def _everyday_maths(rng: random.Random) -> list[str]:
+    rows: list[str] = []
+    for frame in _MATH_FRAMES:
+        for _ in range(6):
+            rows.append(frame.format(**_math_values(rng)))
+    for frames in _MATH_OTHER.values():
+        for frame in frames:
+            for _ in range(4):
+                rows.append(frame.format(**_math_values(rng)))
+    return rows
+
+
+# Everyday questions, advice and conversation, including ones that mention numbers, computers or
+# science without asking for a calculation or code.
+_CHAT_FRAMES = [
+    "Can {animal} {ability}?",
+    "What would happen if {event}?",
+    "Why do {group} {habit}?",
+    "How does {device} work?",
+    "Explain how {device} works to someone who is not technical.",
+    "What is the difference between {thing1} and {thing2}?",
+    "Is it bad for you to {health}?",
+    "How do I {life}?",
+    "Any tips on how to {life}?",
+    "What should I think about before {decision}?",
+    "I'm {situation}. What would you advise?",
+    "Can you suggest {reco}?",
+    "What are some good {reco2}?",
+    "Why did {history} matter so much?",
+    "What led to {history}?",
+    "Who was {person} and what did they do?",
+    "Explain {science} in simple terms.",
+    "Why is the sky {fact}?",
+    "Is {food} good for you?",
+    "What do you think about {topic}?",
+    "Hi! {small}",
+    "{small}",
+    "Tell me something interesting about {topic}.",
+    "What's a fun fact about {animal}?",
+    "How long do {animal} usually live?",
+    "Where do {animal} sleep?",
+    "What is the capital of {country} and what is it known for?",
+    "What language do people speak in {country}?",
+    "What's the best time of year to visit {country}?",
+    "Which foods is {country} famous for?",
+]
+_ANIMALS = [
+    "dogs",
+    "cats",
+    "octopuses",
+    "elephants",
+    "crows",
+    "bees",
+    "penguins",
+    "horses",
+    "bats",
+    "dolphins",
+    "parrots",
+    "snails",
+    "owls",
+    "hedgehogs",
+]
+_ABILITIES = [
+    "see in colour",
+    "recognise themselves in a mirror",
+    "swim backwards",
+    "remember faces",
+    "learn their own name",
+    "count",
+    "feel cold",
+    "smell fear",
+]
+_EVENTS = [
+    "the Earth stopped spinning",
+    "all the bees disappeared",
+    "the internet went down for a week",
+    "everyone on Earth jumped at the same time",
+    "humans could photosynthesise",
+    "the oceans froze",
+    "I never cut my hair",
+    "we had no moon",
+]
+_GROUPS = ["cats", "people", "dogs", "birds", "onions", "our ears", "leaves", "stars"]
+_HABITS = [
+    "purr",
+    "yawn when others yawn",
+    "tilt their heads",
+    "sleep so much",
+    "migrate south in winter",
+    "make us cry",
+    "pop on planes",
+    "change colour in autumn",
+    "procrastinate",
+    "twinkle",
+]
+_DEVICES = [
+    "a microwave oven",
+    "noise-cancelling headphones",
+    "GPS",
+    "a heat pump",
+    "an induction hob",
+    "Wi-Fi",
+    "a refrigerator",
+    "a touchscreen",
+    "an electric car battery",
+    "a vaccine",
+    "a nuclear power plant",
+    "a smoke detector",
+    "a credit card chip",
+    "a solar panel",
+]
+_PAIRS = [
+    ("weather", "climate"),
+    ("a virus", "bacteria"),
+    ("baking soda", "baking powder"),
+    ("a crocodile", "an alligator"),
+    ("a latte", "a cappuccino"),
+    ("stocks", "bonds"),
+    ("a psychologist", "a psychiatrist"),
+    ("a tornado", "a hurricane"),
+    ("a Roth IRA", "a traditional IRA"),
+    ("jam", "jelly"),
+]
+_HEALTH = [
+    "skip breakfast",
+    "sleep only five hours",
+    "sit all day at a desk",
+    "eat late at night",
+    "drink energy drinks every day",
+    "wear headphones for hours",
+]
+_LIFE = [
+    "make friends in a new city",
+    "stop procrastinating",
+    "fall asleep faster",
+    "save money on groceries",
+    "prepare for a job interview",
+    "keep houseplants alive",
+    "get rid of fruit flies",
+    "ask for a raise",
+    "deal with a difficult coworker",
+    "learn a new language as an adult",
+    "plan a trip to Japan on a budget",
+    "remove a red wine stain",
+    "stay motivated to exercise",
+    "teach my kid to ride a bike",
+]
+_DECISIONS = [
+    "buying a used car",
+    "adopting a cat",
+    "renting my first apartment",
+    "changing careers at 40",
+    "choosing a family doctor",
+    "taking a gap year",
+    "moving in with my partner",
+]
+_SITUATIONS = [
+    "moving abroad next month",
+    "nervous about a first date",
+    "feeling burned out at work",
+    "starting a small business",
+    "a new parent who is always tired",
+    "retiring next year",
+]
+_RECO = [
+    "a good book about the history of science",
+    "a board game for four players",
+    "a podcast about psychology",
+    "a film for a rainy Sunday",
+    "a healthy breakfast idea",
+    "a weekend getaway near Berlin",
+]
+_RECO2 = [
+    "documentaries about nature",
+    "hobbies to try this winter",
+    "day trips from Lisbon",
+    "gift ideas for my dad",
+    "names for a golden retriever",
+    "ways to celebrate a birthday at home",
+]
+_HISTORY = [
+    "the fall of the Berlin Wall",
+    "the invention of the printing press",
+    "the Moon landing",
+    "the French Revolution",
+    "the Black Death",
+    "the discovery of penicillin",
+    "the Silk Road",
+]
+_PEOPLE = ["Marie Curie", "Nikola Tesla", "Frida Kahlo", "Genghis Khan", "Ada Lovelace", "Nelson Mandela"]
+_SCIENCE = [
+    "black holes",
+    "photosynthesis",
+    "how vaccines train the immune system",
+    "inflation",
+    "plate tectonics",
+    "why we dream",
+    "the greenhouse effect",
+    "DNA",
+    "how the stock market works",
+    "quantum entanglement",
+]
+_FACTS = ["blue", "red at sunset", "dark at night even though there are so many stars"]
+_FOODS = ["dark chocolate", "olive oil", "white rice", "oat milk", "kimchi"]
+_TOPICS_CHAT = [
+    "the Roman Empire",
+    "volcanoes",
+    "coffee",
+    "the deep sea",
+    "the Olympic Games",
+    "space travel",
+]
+_COUNTRIES = ["Portugal", "Vietnam", "Peru", "Norway", "Morocco", "New Zealand", "Canada", "Kenya"]
+_SMALL = [
+    "How are you today?",
+    "I had a long day at work. Can we just chat for a bit?",
+    "What's your favourite season?",
+    "Good morning! Any plans for the weekend?",
+    "I just got a new puppy!",
+    "Thanks, that was really helpful.",
+    "Do you like music?",
+    "Tell me a joke.",
+    "I'm bored, what should I do tonight?",
+]
+_CHAT_OTHER = [
+    "¿Es verdad que los camellos guardan agua en la joroba?",
+    "¿Qué puedo cocinar con arroz y huevos?",
+    "Gibt es in Island Bäume?",
+    "Soll ich mir ein E-Bike kaufen?",
+    "Est-ce que les chats voient dans le noir ?",
+    "Quel est le meilleur moment pour visiter le Japon ?",
+    "Можно ли пить воду из-под крана в Москве?",
+    "Почему осенью листья желтеют?",
+    "Какие книги почитать летом?",
+    "猫可以吃巧克力吗？",
+    "长城有多长？",
+    "北京有哪些好吃的？",
+    "为什么人会做梦？",
+    "犬はなぜしっぽを振るのですか？",
+    "日本でチップは必要ですか？",
+    "커피를 많이 마시면 몸에 안 좋나요?",
+    "Có nên uống nước chanh mỗi sáng không?",
+    "È vero che i pesci rossi hanno poca memoria?",
+    "Os gatos enxergam no escuro?",
+    "Czy psy widzą kolory?",
+    "Köpekler renkleri görebilir mi?",
+    "¿Por qué los gatos ronronean?",
+    "¿Es malo dormir con el móvil cerca?",
+    "¿Qué me recomiendas visitar en Sevilla?",
+    "Warum ist der Himmel blau?",
+    "Wie kann ich besser schlafen?",
+    "Was sind gute Hobbys für den Winter?",
+    "Pourquoi les feuilles changent-elles de couleur en automne ?",
+    "Comment se faire des amis dans une nouvelle ville ?",
+    "Почему кошки мурлыкают?",
+    "Как перестать откладывать дела на потом?",
+    "Что посмотреть в Петербурге за два дня?",
+    "为什么天空是蓝色的？",
+    "怎么才能睡得更好？",
+    "你好，今天过得怎么样？",
+    "有什么适合周末看的电影吗？",
+    "なぜ猫は喉を鳴らすのですか？",
+    "東京でおすすめの観光地はどこですか？",
+    "왜 하늘은 파란가요?",
+    "주말에 할 만한 취미 추천해 줘",
+    "Tại sao lá cây chuyển màu vào mùa thu?",
+    "Làm sao để ngủ ngon hơn?",
+    "Perché il cielo è blu?",
+    "Por que os gatos ronronam?",
+    "Neden gökyüzü mavidir?",
+    "Waarom is de lucht blauw?",
+    "Jak szybciej zasypiać?",
+    "لماذا السماء زرقاء؟",
+    "आसमान नीला क्यों होता है?",
+]
+
+
+def _everyday_chat(rng: random.Random) -> list[str]:
+    rows: list[str] = []
+    for frame in _CHAT_FRAMES:
+        for _ in range(8):
+            thing1, thing2 = rng.choice(_PAIRS)
+            rows.append(
+                frame.format(
+                    animal=rng.choice(_ANIMALS),
+                    ability=rng.choice(_ABILITIES),
+                    event=rng.choice(_EVENTS),
+                    group=rng.choice(_GROUPS),
+                    habit=rng.choice(_HABITS),
+                    device=rng.choice(_DEVICES),
+                    thing1=thing1,
+                    thing2=thing2,
+                    health=rng.choice(_HEALTH),
+                    life=rng.choice(_LIFE),
+                    decision=rng.choice(_DECISIONS),
+                    situation=rng.choice(_SITUATIONS),
+                    reco=rng.choice(_RECO),
+                    reco2=rng.choice(_RECO2),
+                    history=rng.choice(_HISTORY),
+                    person=rng.choice(_PEOPLE),
+                    science=rng.choice(_SCIENCE),
+                    fact=rng.choice(_FACTS),
+                    food=rng.choice(_FOODS),
+                    topic=rng.choice(_TOPICS_CHAT),
+                    small=rng.choice(_SMALL),
+                    country=rng.choice(_COUNTRIES),
+                )
+            )
+    return rows + _CHAT_OTHER
+
+
+# Role instructions ("Act as ..."), command-line and library questions, and yes/no questions.
+_ROLES = [
+    ("a travel guide", "tell you where I am", "suggest places to visit nearby"),
+    ("a storyteller", "give you a theme", "tell an engaging story for children"),
+    ("a copywriter", "describe a product", "write three taglines and a short ad"),
+    ("a poet", "give you a mood", "write a poem that captures it"),
+    ("an English teacher", "send you my essays", "correct them and explain the mistakes"),
+    ("a screenwriter", "describe two characters", "write a scene where they meet"),
+    ("a speechwriter", "tell you the occasion", "draft a two-minute speech"),
+    ("a lyricist", "give you a topic", "write a verse and a chorus"),
+    ("an editor at a magazine", "paste my draft article", "tighten the prose and suggest a headline"),
+    ("a novelist", "give you a setting", "write the opening page of a mystery"),
+]
+_ROLE_FRAMES = [
+    "Act as {role}. I will {give}, and you will {do}.",
+    "I want you to act as {role}. I will {give} and you should {do}.",
+    "From now on you are {role}. When I {give}, {do}.",
+    "Take the role of {role}: I {give}, you {do}. Ready?",
+]
+_PROPOSALS = [
+    "a proposal to open a second location of my coffee shop",
+    "a plan to launch our online store",
+    "a pitch for a community garden",
+    "a grant application summary for a youth music program",
+    "a one-page business plan for a mobile bike repair service",
+    "a marketing plan for a new board game",
+]
+_CLI = [
+    "find files larger than 1 GB",
+    "see which process is using port 8080",
+    "extract a .tar.gz archive",
+    "copy files over SSH",
+    "change file permissions recursively",
+    "count lines in all .py files",
+    "kill a process that is not responding",
+    "schedule a script to run every hour",
+    "check disk usage by folder",
+    "search for a string in all files",
+    "follow a log file as it grows",
+    "list open network connections",
+]
+_LIBS = [
+    ("scikit-learn", "max_depth in a random forest"),
+    ("pandas", "the difference between loc and iloc"),
+    ("PyTorch", "what requires_grad does"),
+    ("React", "when useMemo is worth it"),
+    ("NumPy", "how broadcasting works"),
+    ("Django", "what select_related does"),
+    ("TensorFlow", "what the batch size changes"),
+    ("Keras", "what validation_split does"),
+    ("Spark", "why a shuffle is expensive"),
+    ("Redis", "when to use a sorted set"),
+]
+_CODING_MORE = [
+    "How do I {cli} on the Linux command line?",
+    "What's the command to {cli} on macOS?",
+    "In PowerShell, how can I {cli}?",
+    "Explain {libq} in {lib}.",
+    "In {lib}, can you explain {libq}?",
+    "What is {lib} used for, and when should I not use it?",
+]
+_YES_NO = [
+    "Are tomatoes a fruit or a vegetable?",
+    "Is it rude not to tip in Japan?",
+    "Do penguins have knees?",
+    "Was Cleopatra Greek or Egyptian?",
+    "Did the Vikings reach North America?",
+    "Can you freeze cooked rice?",
+    "Should I stretch before or after running?",
+    "Is there life under the ice of Europa?",
+    "Are pandas really bears?",
+    "Does Iceland have an army?",
+    "Can you get sunburned on a cloudy day?",
+    "Is honey better than sugar?",
+    "Do fish sleep?",
+    "Are bananas radioactive?",
+    "Can dogs eat grapes?",
+    "Is Pluto still a planet?",
+    "Did dinosaurs and humans ever live at the same time?",
+    "Is it normal to dream every night?",
+    "Are cats colour-blind?",
+    "Is coffee a diuretic?",
+    "Can you learn to sing if you are tone-deaf?",
+    "Is it legal to drive barefoot in the UK?",
+    "Do plants feel anything?",
+    "Are twins' fingerprints the same?",
+    "Is it true that camels store water in their humps?",
+    "Should I buy or lease a car?",
+    "Does the Amazon have any bridges across it?",
+    "Is Antarctica a desert?",
+    "Are there more trees on Earth than stars in the Milky Way?",
+    "Can a person be allergic to water?",
+    "Was the Titanic the biggest ship of its time?",
+    "Do octopuses have three hearts?",
+    "Is a tomato plant toxic to cats?",
+    "Is it OK to wash a wool sweater in the machine?",
+    "Does music help plants grow?",
+    "Can owls turn their heads all the way around?",
+    "Is it worth learning Latin today?",
+    "Did Einstein fail maths at school?",
+    "Are all swans white?",
+    "Is the Mediterranean saltier than the Atlantic?",
+    "Can you see the Northern Lights from Scotland?",
+    "Do I need a visa to visit Brazil?",
+    "Is it bad to wake up at different times every day?",
+    "Are electric scooters allowed on pavements in Paris?",
+    "Is organic food more nutritious?",
+    "Do bees sleep?",
+    "Is it safe to eat the skin of a kiwi?",
+    "Is a whale a fish?",
+]
+
+
+def _everyday_more(rng: random.Random) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for frame, (role, give, do) in product(_ROLE_FRAMES, _ROLES):
+        rows.append((frame.format(role=role, give=give, do=do), "writing"))
+    for proposal in _PROPOSALS:
+        rows.append((rng.choice(["Draft ", "Can you write ", "Help me write "]) + proposal + ".", "writing"))
+    for frame in _CODING_MORE:
+        for _ in range(8):
+            lib, libq = rng.choice(_LIBS)
+            rows.append((frame.format(cli=rng.choice(_CLI), lib=lib, libq=libq), "coding"))
+    rows += [(text, "general_chat") for text in _YES_NO]
+    return rows
+
+
+# More shapes of the same intents: infrastructure how-tos and role-play openers.
+_TOOLS = [
+    "Docker Compose",
+    "kubectl",
+    "Helm",
+    "Terraform",
+    "Ansible",
+    "Jenkins",
+    "Prometheus",
+    "Grafana",
+    "PostgreSQL",
+    "Redis",
+    "Kafka",
+    "nginx",
+    "Traefik",
+    "Vault",
+    "GitLab CI",
+    "Azure DevOps",
+]
+_TOOL_TASKS = [
+    "set up a three-node cluster",
+    "configure TLS certificates",
+    "roll back a failed deployment",
+    "add a health check",
+    "limit memory and CPU",
+    "rotate the logs",
+    "mount a persistent volume",
+    "expose a port to the host",
+    "store secrets safely",
+    "run database migrations on deploy",
+    "alert when error rates rise",
+    "replicate data to a second region",
+]
+_TOOL_FRAMES = [
+    "How do I {tt} with {tool}?",
+    "What's the right way to {tt} in {tool}?",
+    "{tool}: how can I {tt}?",
+    "Show me a {tool} config that lets me {tt}.",
+    "I'm new to {tool}. How would I {tt}?",
+]
+_ROLEPLAY_FRAMES = [
+    "Pretend you are {persona} and {pact}.",
+    "Roleplay as {persona}. {Pact}.",
+    "Stay in character as {persona} and {pact}.",
+    "Speaking as {persona}, {pact}.",
+    "Write in the voice of {persona}: {pact}.",
+    "You're {persona}. {Pact}, in the first person.",
+]
+_ROLEPLAY_ACTS = [
+    "describe your workplace late at night",
+    "tell us about your strangest customer",
+    "explain your job to a child",
+    "describe the moment everything went wrong",
+    "say goodbye to your colleagues",
+    "welcome new visitors",
+]
+
+
+def _everyday_shapes(rng: random.Random) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    for frame in _TOOL_FRAMES:
+        for _ in range(10):
+            rows.append((frame.format(tt=rng.choice(_TOOL_TASKS), tool=rng.choice(_TOOLS)), "coding"))
+    for frame in _ROLEPLAY_FRAMES:
+        for _ in range(8):
+            act = rng.choice(_ROLEPLAY_ACTS + _PERSONA_ACTS)
+            row = frame.format(persona=rng.choice(_PERSONAS), pact=act, Pact=act[0].upper() + act[1:])
+            rows.append((row, "writing"))
+    return rows
+
+
+def _everyday() -> list[tuple[str, str]]:
+    rng = random.Random(SEED + 1)
+    rows = [(t, "coding") for t in _everyday_coding(rng)]
+    rows += [(t, "writing") for t in _everyday_writing(rng)]
+    rows += [(t, "translation") for t in _everyday_translation(rng)]
+    rows += [(t, "math") for t in _everyday_maths(rng)]
+    rows += [(t, "general_chat") for t in _everyday_chat(rng)]
+    rows += _everyday_more(rng)
+    rows += _everyday_shapes(rng)
+    return list(dict.fromkeys(rows))
+
+
 def intent_examples() -> list[tuple[str, str]]:
     rng = random.Random(SEED)
-    return [(text, "math") for text in _maths(rng)] + [(text, "coding") for text in _coding(rng)]
+    rows = [(text, "math") for text in _maths(rng)] + [(text, "coding") for text in _coding(rng)]
+    return rows + _everyday()
