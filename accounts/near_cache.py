@@ -38,6 +38,7 @@ from collections.abc import Iterable
 import redis
 from django.conf import settings
 from redis.backoff import NoBackoff
+from redis.connection import parse_url
 from redis.retry import Retry
 
 logger = logging.getLogger("guardflow.accounts")
@@ -120,8 +121,9 @@ class NearCache:
     def _channel() -> str:
         # Pub/sub channels are global to a Redis server; the database and key prefix keep two
         # installations on one server apart.
-        location = settings.CACHES["default"]
-        return f"{location.get('KEY_PREFIX', '')}:{settings.REDIS_URL.rsplit('/', 1)[-1]}:auth-invalidate"
+        # Only the database number from the URL: never its password.
+        database = parse_url(settings.REDIS_URL).get("db", 0)
+        return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{database}:auth-invalidate"
 
     def _publisher_client(self) -> redis.Redis:
         self._after_fork_check()
@@ -191,7 +193,7 @@ class NearCache:
                 if message["type"] == "pong":
                     self._ping_outstanding = False
                 elif message["type"] == "message":
-                    self._forget(message["data"].decode().split("\n"))
+                    self._forget(message["data"].decode(errors="replace").split("\n"))
                 elif message["type"] == "subscribe" and not self._subscribed:
                     # Only ever on a new connection (redis-py's retries are off, so it never
                     # resubscribes behind our back): start from no entries.
