@@ -16,6 +16,7 @@ import contextlib
 import functools
 import json
 import logging
+import math
 import os
 import socket
 import threading
@@ -78,6 +79,18 @@ def _pg_column_defaults() -> dict[str, object]:
     return {f.column: f.get_default() for f in fields if not f.primary_key and f.column not in FIELD_NAMES}
 
 
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def _json_safe_floats(row: dict[str, object]) -> dict[str, object]:
+    """json.dumps writes NaN/Infinity, which is not JSON; as strings, PostgreSQL reads them into
+    a float column exactly as bulk_create stored them."""
+    for name, value in row.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            row[name] = _NON_FINITE[repr(value)]
+    return row
+
+
 def _pg_insert(records: list[UsageRecordData]) -> None:
     """PostgreSQL: the batch as one JSON array, expanded by the server into rows
     (json_populate_recordset) in a single INSERT ... SELECT ... ON CONFLICT DO NOTHING: one
@@ -86,7 +99,7 @@ def _pg_insert(records: list[UsageRecordData]) -> None:
     field of every row in Python (~0.3 ms a row on this machine, measured), CPU the writer
     thread spends holding the GIL the event loop needs; building the JSON costs a tenth of it."""
     defaults = _pg_column_defaults()
-    rows = [{**defaults, **record_values(record)} for record in records]
+    rows = [_json_safe_floats({**defaults, **record_values(record)}) for record in records]
     payload = json.dumps(rows, default=json_default, separators=(",", ":"))
     # One statement is atomic on its own; inside a caller's transaction (direct and inline
     # modes) a savepoint keeps a failed batch from aborting that transaction.

@@ -139,6 +139,23 @@ def test_postgres_batch_insert_stores_what_the_orm_would(db, record_data, member
     assert (json_row["prompt_content"] is None) is not store
 
 
+def test_postgres_batch_insert_keeps_non_finite_floats(db, record_data):
+    """NaN and infinities are not JSON; they must still be stored, as bulk_create stored them."""
+    import math
+
+    from usage import writer
+
+    writer._insert(
+        [
+            record_data(request_id="pg-nan", intent_confidence=float("nan"), risk_score=float("inf")),
+            record_data(request_id="pg-ninf", deviation=float("-inf")),
+        ]
+    )
+    nan_row = UsageRecord.objects.get(request_id="pg-nan")
+    assert math.isnan(nan_row.intent_confidence) and nan_row.risk_score == float("inf")
+    assert UsageRecord.objects.get(request_id="pg-ninf").deviation == float("-inf")
+
+
 def test_postgres_batch_insert_fails_as_a_whole_then_row_by_row(db, record_data, member):
     """A row breaking a constraint (negative tokens: CHECK) fails the batch; the others are
     still written, the duplicate stays one row."""
