@@ -9,6 +9,7 @@ those entries through the signal handlers in `accounts/signals.py` and publishes
 every process's near copy, so all processes refuse at once.
 """
 
+import copy
 import hashlib
 import hmac
 import logging
@@ -112,7 +113,8 @@ def _cached(key: str, load: Callable[[], AuthRecord]) -> AuthRecord:
     if record is None:
         record = load()
         cache.set(key, record, _cache_seconds())
-    near_cache.put(key, record, ttl=_cache_seconds(), generation=generation)
+    # Half the shared TTL: a change no signal announces is then at most 1.5 TTLs old anywhere.
+    near_cache.put(key, record, ttl=_cache_seconds() / 2, generation=generation)
     return record
 
 
@@ -276,7 +278,13 @@ class BearerAuthentication(BaseAuthentication):
             return None
         record, auth = authenticate_credentials(authorization=authorization, api_key=api_key)
         request._request.principal = record.principal
-        return record.user, auth
+        # The cached rows are shared by concurrent requests (the near cache hands out one
+        # object); a view may change its request.user before saving, so it gets its own copy.
+        user = copy.copy(record.user)
+        if isinstance(auth, APIToken):
+            auth = copy.copy(auth)
+            auth._state.fields_cache["user"] = user
+        return user, auth
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="api"'

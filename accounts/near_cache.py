@@ -17,7 +17,9 @@ What makes it fall back to the shared cache (never to a stale answer):
 - no subscription yet, or it failed: entries are served only after the subscription is
   confirmed, and all entries are dropped whenever it is (re)established or breaks, since
   messages may have been missed meanwhile;
-- a silent connection (no answer to a PING within `LIVENESS_SECONDS`): reset as if broken;
+- a silent connection (no answer to a PING within `LIVENESS_SECONDS`, 1.5 s): reset as if
+  broken. That is the one bound on "at once": a subscription that died without a reset (a
+  network partition) can serve its copies for up to 1.5 s after it last heard from Redis;
 - a race between a read from Redis and an invalidation: `put` stores only if no invalidation
   was applied since the caller's `generation()` (taken before it read the shared cache).
 
@@ -43,10 +45,11 @@ from redis.retry import Retry
 
 logger = logging.getLogger("guardflow.accounts")
 
-PING_EVERY_SECONDS = 1.0
-LIVENESS_SECONDS = 3.0
+PING_EVERY_SECONDS = 0.5
+LIVENESS_SECONDS = 1.5  # the longest a silently dead subscription can go on serving local copies
 RECONNECT_EVERY_SECONDS = 1.0
-MAX_ENTRIES = 50_000  # one per active credential; cleared wholesale past this
+MAX_ENTRIES = 10_000  # one per active credential (a user and a token row each)
+KEYS_PER_MESSAGE = 100  # small messages: a subscriber reads each in one go
 
 
 class NearCache:
@@ -64,6 +67,7 @@ class NearCache:
         self._pinged_at = 0.0
         self._ping_outstanding = False
         self._connect_after = 0.0
+        self._subscribe_failing = False
 
     # --- what callers use --------------------------------------------------------------------
 
@@ -92,23 +96,40 @@ class NearCache:
         with self._lock:
             if not self._subscribed or generation != self._generation:
                 return
+            now = time.monotonic()
             if len(self._entries) >= MAX_ENTRIES:
-                self._entries.clear()
-            self._entries[key] = (time.monotonic() + ttl, value)
+                self._entries = {k: e for k, e in self._entries.items() if e[0] >= now}
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._entries.clear()
+            self._entries[key] = (now + ttl, value)
 
     def invalidate(self, keys: Iterable[str]) -> None:
-        """Drop `keys` here and in every other process (after they were deleted from the cache)."""
+        """Drop `keys` here and in every other process (after they were deleted from the cache).
+
+        Published whenever there is Redis, even where `PRINCIPAL_NEAR_CACHE` is off: the process
+        that revokes (an admin host, a Celery worker, a shell) may not serve near copies itself
+        while the gateway's processes do."""
         keys = list(keys)
-        if not self.enabled() or not keys:
+        if not keys:
             return
         with self._lock:
             self._forget(keys)
-        publisher = self._publisher_client()
-        publisher.publish(self._channel(), "\n".join(keys))
-        # Redis writes the PUBLISH reply and the subscribers' copies in the same pass, in no set
-        # order; a second round trip returns only once that pass is over, so when this returns
-        # every subscriber's socket holds the message and its next lookup applies it.
-        publisher.ping()
+        if not settings.REDIS_URL:
+            return
+        try:
+            publisher = self._publisher_client()
+            for start in range(0, len(keys), KEYS_PER_MESSAGE):
+                publisher.publish(self._channel(), "\n".join(keys[start : start + KEYS_PER_MESSAGE]))
+            # Redis writes the PUBLISH reply and the subscribers' copies in the same pass, in no
+            # set order; a second round trip returns only once that pass is over, so when this
+            # returns every subscriber's socket on this host holds the message (a subscriber on
+            # another host, within one network hop) and its next lookup applies it.
+            publisher.ping()
+        except (redis.RedisError, OSError) as exc:
+            # Raising here would fail the save (or skip the other on_commit callbacks) after the
+            # change was committed. The shared-cache entries are already deleted; a process that
+            # missed the message still holds its copy for at most its near TTL.
+            logger.error("auth near cache: could not publish an invalidation (%s)", type(exc).__name__)
 
     def clear(self) -> None:
         with self._lock:
@@ -182,8 +203,12 @@ class NearCache:
                 self._poll = select.poll()
                 self._poll.register(self._pubsub.connection._sock, select.POLLIN)
             except (redis.RedisError, OSError) as exc:
+                if not self._subscribe_failing:  # once per outage, not once a second
+                    logger.warning("auth near cache: cannot subscribe (%s)", type(exc).__name__)
                 self._drop_subscription(type(exc).__name__)
+                self._subscribe_failing = True
                 return False
+            self._subscribe_failing = False
             self._heard_at = self._pinged_at = now
             self._ping_outstanding = False
         try:

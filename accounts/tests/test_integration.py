@@ -199,3 +199,34 @@ def test_near_cache_silent_subscription_is_reset(monkeypatch):
     time.sleep(0.1)
     assert cache.get("k") is None  # no PONG within LIVENESS_SECONDS: dropped, to be re-established
     assert cache._pubsub is None and cache._entries == {}
+
+
+def test_near_cache_invalidation_is_published_where_the_near_cache_is_off(settings):
+    """An admin host or a Celery worker with PRINCIPAL_NEAR_CACHE=false still tells the gateway."""
+    there = _subscribed(NearCache())
+    there.put("accounts:auth:tok:w", "old", ttl=60, generation=there.generation())
+    settings.PRINCIPAL_NEAR_CACHE = False
+    NearCache().invalidate(["accounts:auth:tok:w"])
+    settings.PRINCIPAL_NEAR_CACHE = True
+    assert there.get("accounts:auth:tok:w") is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_drf_requests_get_their_own_copy_of_the_cached_rows(member, rf):
+    """The near cache hands out one shared record; a view changing request.user must not change
+    what other requests see."""
+    from rest_framework.request import Request
+
+    from accounts.authentication import BearerAuthentication
+
+    _, value = api_token_create(user=member, name="t", scopes=["gateway"])
+    _resolve_until_near_cached(value)
+
+    def authenticate():
+        return BearerAuthentication().authenticate(Request(rf.get("/", HTTP_AUTHORIZATION=f"Bearer {value}")))
+
+    first_user, first_token = authenticate()
+    first_user.name = "changed in one request"
+    second_user, second_token = authenticate()
+    assert second_user is not first_user and second_user.name != "changed in one request"
+    assert second_token is not first_token and first_token.user is first_user

@@ -25,3 +25,12 @@ def test_channel_names_the_database_never_the_password(settings):
     assert "s3cret" not in channel and channel.endswith(":7:auth-invalidate")
     settings.REDIS_URL = "redis://:s3cret-pass@redis.internal:6379"
     assert "s3cret" not in NearCache._channel()
+
+
+def test_a_failed_publish_is_logged_not_raised(settings, caplog):
+    """An invalidation runs in post_save and on_commit handlers: raising there would fail a
+    change that is already committed."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    cache = NearCache()
+    cache.invalidate(["accounts:auth:tok:x"])
+    assert "could not publish an invalidation" in caplog.text
