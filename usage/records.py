@@ -81,10 +81,17 @@ def content_redact(text: str | None) -> str | None:
     return text
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _storable(value: Any) -> Any:
-    """PostgreSQL text cannot hold NUL: one client-sent "mo\\x00ck" model name or prompt would fail
-    its batch and then its own row insert, spooled for ever. U+FFFD keeps it visibly not "mock"."""
-    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+    """PostgreSQL text cannot hold NUL, and UTF-8 cannot hold a lone surrogate (an upstream's
+    broken text): either would fail its batch and then its own row insert, spooled for ever.
+    U+FFFD keeps a client-sent "mo\\x00ck" model name visibly not "mock"."""
+    if not isinstance(value, str):
+        return value
+    value = value.replace("\x00", "\ufffd")
+    return value if value.isascii() else _LONE_SURROGATE.sub("\ufffd", value)
 
 
 def record_values(data: UsageRecordData) -> dict[str, Any]:

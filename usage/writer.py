@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, models, transaction
 from psycopg import sql
 
 from usage.models import UsageRecord
@@ -72,23 +72,42 @@ def _pg_insert_statement() -> str:
     )
 
 
-@functools.cache
 def _pg_column_defaults() -> dict[str, object]:
-    """Columns a record does not carry (none today) get the model's default, not NULL."""
+    """Columns a record does not carry (none today) get the model's default, not NULL; called
+    per batch, so a callable default (a timestamp) is not frozen."""
     fields = UsageRecord._meta.concrete_fields
     return {f.column: f.get_default() for f in fields if not f.primary_key and f.column not in FIELD_NAMES}
+
+
+@functools.cache
+def _pg_coercions() -> dict[str, type]:
+    """What bulk_create's field preparation did that JSON does not: 12.0 or True into an integer
+    column as 12 and 1 (an upstream reporting `"prompt_tokens": 12.0` must not cost a record)."""
+    coercions: dict[str, type] = {}
+    for field in UsageRecord._meta.concrete_fields:
+        if isinstance(field, models.BooleanField):
+            coercions[field.column] = bool
+        elif isinstance(field, models.IntegerField | models.ForeignKey):
+            coercions[field.column] = int
+        elif isinstance(field, models.FloatField):
+            coercions[field.column] = float
+    return coercions
 
 
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 
-def _json_safe_floats(row: dict[str, object]) -> dict[str, object]:
-    """json.dumps writes NaN/Infinity, which is not JSON; as strings, PostgreSQL reads them into
-    a float column exactly as bulk_create stored them."""
-    for name, value in row.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            row[name] = _NON_FINITE[repr(value)]
-    return row
+def _pg_row(values: dict[str, object]) -> dict[str, object]:
+    for name, kind in _pg_coercions().items():
+        value = values.get(name)
+        if value is not None:
+            values[name] = kind(value)
+            # json.dumps writes NaN/Infinity, which is not JSON; as strings PostgreSQL reads
+            # them into a float column exactly as bulk_create stored them.
+            if kind is float and not math.isfinite(values[name]):
+                values[name] = _NON_FINITE[repr(values[name])]
+    values["client_ip"] = values["client_ip"] or None  # "" is no address: Django stored NULL
+    return values
 
 
 def _pg_insert(records: list[UsageRecordData]) -> None:
@@ -99,7 +118,7 @@ def _pg_insert(records: list[UsageRecordData]) -> None:
     field of every row in Python (~0.3 ms a row on this machine, measured), CPU the writer
     thread spends holding the GIL the event loop needs; building the JSON costs a tenth of it."""
     defaults = _pg_column_defaults()
-    rows = [_json_safe_floats({**defaults, **record_values(record)}) for record in records]
+    rows = [_pg_row({**defaults, **record_values(record)}) for record in records]
     payload = json.dumps(rows, default=json_default, separators=(",", ":"))
     # One statement is atomic on its own; inside a caller's transaction (direct and inline
     # modes) a savepoint keeps a failed batch from aborting that transaction.

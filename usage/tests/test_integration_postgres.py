@@ -139,21 +139,31 @@ def test_postgres_batch_insert_stores_what_the_orm_would(db, record_data, member
     assert (json_row["prompt_content"] is None) is not store
 
 
-def test_postgres_batch_insert_keeps_non_finite_floats(db, record_data):
-    """NaN and infinities are not JSON; they must still be stored, as bulk_create stored them."""
+def test_postgres_batch_insert_takes_what_bulk_create_took(db, record_data, settings):
+    """Values the ORM path stored must not cost a record on the JSON path: NaN and infinities
+    (not JSON), whole floats and booleans in integer columns (an upstream reporting
+    "prompt_tokens": 12.0), an empty client address, a lone surrogate in upstream text."""
     import math
 
     from usage import writer
 
+    settings.USAGE_STORE_CONTENT = True
     writer._insert(
         [
             record_data(request_id="pg-nan", intent_confidence=float("nan"), risk_score=float("inf")),
             record_data(request_id="pg-ninf", deviation=float("-inf")),
+            record_data(request_id="pg-floats", input_tokens=12.0, output_tokens=7.0, latency_ms=True),
+            record_data(request_id="pg-noip", client_ip=""),
+            record_data(request_id="pg-surrogate", response_content="broken \udc80 text"),
         ]
     )
     nan_row = UsageRecord.objects.get(request_id="pg-nan")
     assert math.isnan(nan_row.intent_confidence) and nan_row.risk_score == float("inf")
     assert UsageRecord.objects.get(request_id="pg-ninf").deviation == float("-inf")
+    floats = UsageRecord.objects.get(request_id="pg-floats")
+    assert (floats.input_tokens, floats.output_tokens, floats.latency_ms) == (12, 7, 1)
+    assert UsageRecord.objects.get(request_id="pg-noip").client_ip is None
+    assert UsageRecord.objects.get(request_id="pg-surrogate").response_content == "broken \ufffd text"
 
 
 def test_postgres_batch_insert_fails_as_a_whole_then_row_by_row(db, record_data, member):
