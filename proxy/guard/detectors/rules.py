@@ -7,7 +7,67 @@ attack phrasings the model may not have seen, and say *which* hazard it is.
 """
 
 import re
-from dataclasses import dataclass
+import re._constants as sre_constants
+import re._parser as sre_parser
+from dataclasses import dataclass, field
+
+_MAX_STARTS = 256
+
+
+def _stopped(prefixes: set[str]) -> tuple[set[str], bool] | None:
+    return None if "" in prefixes else (prefixes, False)
+
+
+def _starts_of(items: list) -> tuple[set[str], bool] | None:
+    """The literal strings every match of a parsed sequence starts with, and whether they are
+    the whole sequence (each alternative entirely literal); None if there are none."""
+    prefixes = {""}
+    for op, av in items:
+        if op is sre_constants.AT and av in (sre_constants.AT_BOUNDARY, sre_constants.AT_NON_BOUNDARY):
+            if prefixes == {""}:
+                continue  # zero-width, at the start: pattern.match(text, pos) still checks it
+            return prefixes, False
+        if op is sre_constants.LITERAL:
+            prefixes = {prefix + chr(av) for prefix in prefixes}
+            continue
+        if op is sre_constants.SUBPATTERN and not av[1] and not av[2]:  # a group, no inline flags
+            inner = _starts_of(av[3].data)
+        elif op is sre_constants.BRANCH:
+            alternatives = [_starts_of(alternative.data) for alternative in av[1]]
+            if any(alternative is None for alternative in alternatives):
+                inner = None
+            else:
+                starts = set().union(*(alternative[0] for alternative in alternatives))
+                inner = (starts, all(alternative[1] for alternative in alternatives))
+        else:
+            return _stopped(prefixes)
+        if inner is None:
+            return _stopped(prefixes)
+        prefixes = {prefix + start for prefix in prefixes for start in inner[0]}
+        if len(prefixes) > _MAX_STARTS:
+            return None
+        if not inner[1]:
+            return _stopped(prefixes)
+    return _stopped(prefixes) if "" in prefixes else (prefixes, True)
+
+
+def match_starts(pattern: re.Pattern) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of `pattern` starts with (shortest kept), or
+    None when the pattern does not start with literals (then only `search` will do)."""
+    try:
+        found = _starts_of(sre_parser.parse(pattern.pattern, pattern.flags).data)
+    except Exception:  # noqa: BLE001 (an internal module of `re` changed shape: just search)
+        return None
+    if found is None:
+        return None
+    starts = sorted(found[0], key=len)
+    if len(starts[0]) < 2:  # a one-letter start occurs everywhere: sre's own scan is as fast
+        return None
+    kept: list[str] = []
+    for start in starts:
+        if not any(start.startswith(shorter) for shorter in kept):
+            kept.append(start)
+    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -16,12 +76,30 @@ class Rule:
     score: float
     pattern: re.Pattern
     gate: tuple[str, ...] = ()  # cheap substrings; the regex only runs when one is present
+    starts: tuple[str, ...] | None = field(default=None, compare=False)
+
+    def matches(self, text: str) -> bool:
+        """`pattern.search(text) is not None`, faster. Python's `re` cannot skip ahead for a
+        pattern that begins with `\\b` and an alternation (every attack-marker group): it tries
+        every alternative at every position, ~0.6 ms per 2 KB window for the widest. A match
+        can only begin where one of `starts` occurs, so the pattern is tried there alone
+        (`match` at a position still sees the text before it, for `\\b`)."""
+        if self.starts is None:
+            return self.pattern.search(text) is not None
+        match, find = self.pattern.match, text.find
+        for start in self.starts:
+            position = find(start)
+            while position != -1:
+                if match(text, position):
+                    return True
+                position = find(start, position + 1)
+        return False
 
 
 def _rules(category: str, score: float, *patterns: str, gate: tuple[str, ...] = ()) -> list[Rule]:
     # One alternation per group: a single scan of the text instead of one per pattern.
-    merged = "|".join(f"(?:{p})" for p in patterns)
-    return [Rule(category, score, re.compile(merged, re.UNICODE), gate)]
+    merged = re.compile("|".join(f"(?:{p})" for p in patterns), re.UNICODE)
+    return [Rule(category, score, merged, gate, match_starts(merged))]
 
 
 _GATES = {
@@ -722,7 +800,7 @@ def rule_scores(window: str, original: str = "") -> dict[str, float]:
             gates[key] = not rule.gate or any(token in window for token in rule.gate)
         if not gates[key]:
             continue
-        if rule.pattern.search(window):
+        if rule.matches(window):
             scores[rule.category] = rule.score
     head = window[:HARM_WINDOW]
     leet_words = len(LEET_WORD_RE.findall(head))
@@ -744,8 +822,34 @@ def _harm_rule_scores(head: str, scores: dict[str, float]) -> None:
         if safety and rule.category != "hate":
             continue
         gated = any(t in head for t in rule.gate)
-        if gated and rule.score > scores.get(rule.category, 0.0) and rule.pattern.search(head):
+        if gated and rule.score > scores.get(rule.category, 0.0) and rule.matches(head):
             scores[rule.category] = rule.score
+
+
+_HAZARD_STARTS = {name: match_starts(pattern) for name, pattern in HAZARD_LEXICON.items()}
+
+
+def count_matches(pattern: re.Pattern, starts: tuple[str, ...] | None, text: str) -> int:
+    """`len(pattern.findall(text))` for a pattern whose matches are never empty, trying the
+    pattern only where one of `starts` occurs (see Rule.matches), left to right and never
+    inside the previous match, as findall does."""
+    if starts is None or len(text) < 300:  # below a few hundred characters findall is as fast
+        return len(pattern.findall(text))
+    positions = set()
+    for start in starts:
+        position = text.find(start)
+        while position != -1:
+            positions.add(position)
+            position = text.find(start, position + 1)
+    count, end = 0, 0
+    for position in sorted(positions):
+        if position < end:
+            continue
+        found = pattern.match(text, position)
+        if found:
+            count += 1
+            end = max(found.end(), position + 1)
+    return count
 
 
 def hazard_hits(window: str) -> dict[str, int]:
@@ -753,7 +857,7 @@ def hazard_hits(window: str) -> dict[str, int]:
     hits = {}
     window = window[:HAZARD_CHARS]
     for name, pattern in HAZARD_LEXICON.items():
-        count = len(pattern.findall(window))
+        count = count_matches(pattern, _HAZARD_STARTS[name], window)
         if count:
             hits[name] = count
     return hits
