@@ -9,6 +9,7 @@ attack phrasings the model may not have seen, and say *which* hazard it is.
 import re
 import re._constants as sre_constants
 import re._parser as sre_parser
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 _MAX_STARTS = 256
@@ -70,6 +71,15 @@ def match_starts(pattern: re.Pattern) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
+def occurrences(text: str, starts: tuple[str, ...]) -> Iterator[int]:
+    """Every position where one of `starts` occurs (per start, left to right)."""
+    for start in starts:
+        position = text.find(start)
+        while position != -1:
+            yield position
+            position = text.find(start, position + 1)
+
+
 @dataclass(frozen=True)
 class Rule:
     category: str
@@ -86,14 +96,8 @@ class Rule:
         (`match` at a position still sees the text before it, for `\\b`)."""
         if self.starts is None:
             return self.pattern.search(text) is not None
-        match, find = self.pattern.match, text.find
-        for start in self.starts:
-            position = find(start)
-            while position != -1:
-                if match(text, position):
-                    return True
-                position = find(start, position + 1)
-        return False
+        match = self.pattern.match
+        return any(match(text, position) for position in occurrences(text, self.starts))
 
 
 def _rules(category: str, score: float, *patterns: str, gate: tuple[str, ...] = ()) -> list[Rule]:
@@ -835,14 +839,8 @@ def count_matches(pattern: re.Pattern, starts: tuple[str, ...] | None, text: str
     inside the previous match, as findall does."""
     if starts is None or len(text) < 300:  # below a few hundred characters findall is as fast
         return len(pattern.findall(text))
-    positions = set()
-    for start in starts:
-        position = text.find(start)
-        while position != -1:
-            positions.add(position)
-            position = text.find(start, position + 1)
     count, end = 0, 0
-    for position in sorted(positions):
+    for position in sorted(set(occurrences(text, starts))):
         if position < end:
             continue
         found = pattern.match(text, position)
