@@ -11,7 +11,9 @@ Window ids are computed here from this host's clock (UTC calendar windows), so h
 their clocks in sync (NTP); a skew only matters within that many seconds of a boundary.
 
 A redis.asyncio connection pool belongs to the event loop it was created on, so the ledger keeps
-one client per running loop (ASGI server loop, `async_to_sync` loops, test loops).
+one client per running loop (ASGI server loop, `async_to_sync` loops, test loops). The two
+scripts run over proxy/limits/resp.py's lean client (one pipelined connection per loop, a
+fraction of redis-py's CPU per call), or over redis-py for URLs that client does not handle.
 
 Both scripts are shielded from the caller's cancellation (a client hanging up mid-request): a
 reservation made for a caller that is gone is settled at zero as soon as its reply lands.
@@ -25,17 +27,18 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.commands.core import AsyncScript
 from redis.exceptions import RedisError
 
 from proxy.limits.core import Plan, new_reservation_id, plan_for, refusal_for, statuses_for
+from proxy.limits.resp import LeanRedis, Script
 from proxy.limits.types import LimitCheck, LimitStatus, LimitsUnavailable, Reservation
 
 logger = logging.getLogger("guardflow.limits")
@@ -43,17 +46,22 @@ logger = logging.getLogger("guardflow.limits")
 _LUA_DIR = Path(__file__).resolve().parent / "lua"
 RESERVE_LUA = (_LUA_DIR / "reserve.lua").read_text()
 SETTLE_LUA = (_LUA_DIR / "settle.lua").read_text()
+_RESERVE_SCRIPT, _SETTLE_SCRIPT = Script.of(RESERVE_LUA), Script.of(SETTLE_LUA)
 # Any Redis failure (unreachable, timeout, OOM, read-only replica, ...) makes the limits unknown:
 # the request gets 503 `limits_unavailable` (or runs unlimited when failing open), never a 500.
 REDIS_FAILURES = (RedisError, OSError)
 INFLIGHT_TTL_GRACE_SECONDS = 60
 
 
+ScriptCall = Callable[..., Awaitable]  # (keys=..., args=...) -> the script's reply
+
+
 @dataclass(frozen=True, slots=True)
 class _LoopClient:
-    client: aioredis.Redis
-    reserve: AsyncScript
-    settle: AsyncScript
+    client: aioredis.Redis  # redis-py: snapshots, and the scripts when `lean` cannot serve the URL
+    lean: LeanRedis | None  # the hot path's client (proxy/limits/resp.py)
+    reserve: ScriptCall
+    settle: ScriptCall
 
 
 class RedisLedger:
@@ -126,6 +134,8 @@ class RedisLedger:
         loop_client = self._clients.pop(asyncio.get_running_loop(), None)
         if loop_client is not None:
             await loop_client.client.aclose()
+            if loop_client.lean is not None:
+                await loop_client.lean.aclose()
 
     # --- reserve/settle internals ----------------------------------------------------------------
 
@@ -262,10 +272,19 @@ class RedisLedger:
             retry=Retry(NoBackoff(), 1),
             health_check_interval=30,
         )
+        lean = LeanRedis.from_url(self._url, timeout_seconds=self._timeout)
+        if lean is None:
+            return _LoopClient(
+                client=client,
+                lean=None,
+                reserve=client.register_script(RESERVE_LUA),
+                settle=client.register_script(SETTLE_LUA),
+            )
         return _LoopClient(
             client=client,
-            reserve=client.register_script(RESERVE_LUA),
-            settle=client.register_script(SETTLE_LUA),
+            lean=lean,
+            reserve=partial(lean.run_script, _RESERVE_SCRIPT),
+            settle=partial(lean.run_script, _SETTLE_SCRIPT),
         )
 
 
