@@ -10,6 +10,7 @@ every process's near copy, so all processes refuse at once.
 """
 
 import copy
+import functools
 import hashlib
 import hmac
 import logging
@@ -46,11 +47,15 @@ LAST_USED_RESOLUTION = timedelta(seconds=60)
 
 
 def _hash_key() -> bytes:
-    configured = settings.API_TOKEN_HASH_KEY
+    return _derived_hash_key(settings.API_TOKEN_HASH_KEY, settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)  # per request otherwise: the key derivation is a second HMAC
+def _derived_hash_key(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()
     # Derived, so rotating SECRET_KEY without setting API_TOKEN_HASH_KEY invalidates all tokens.
-    return hmac.new(settings.SECRET_KEY.encode(), b"guardflow-api-token-hash", hashlib.sha256).digest()
+    return hmac.new(secret_key.encode(), b"guardflow-api-token-hash", hashlib.sha256).digest()
 
 
 def api_token_hash(value: str) -> str:

@@ -1,6 +1,7 @@
 """Usage services: usage records (write path, cost, email hash) and the audit log."""
 
 import asyncio
+import functools
 import hashlib
 import hmac
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,20 +87,27 @@ def usage_cost(
     return (cost / _MTOK).quantize(_COST_QUANTUM, rounding=ROUND_HALF_UP)
 
 
-def _email_hash_key() -> bytes:
-    configured = settings.USAGE_EMAIL_HASH_KEY
+def _email_hash_key(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()
     # Derived, not the SECRET_KEY itself: a leaked hash key must not reveal the signing key.
-    return hashlib.sha256(b"guardflow.usage.email-hash:" + settings.SECRET_KEY.encode()).digest()
+    return hashlib.sha256(b"guardflow.usage.email-hash:" + secret_key.encode()).digest()
 
 
 def email_hash(email: str | None) -> str:
     """HMAC-SHA256 (hex) of the lowercased address: joins records per person without storing email."""
     if not email:
         return ""
+    return _email_hash(email, settings.USAGE_EMAIL_HASH_KEY, settings.SECRET_KEY)
+
+
+# Every gateway request hashes its caller's address for the usage record: two HMACs (key
+# derivation included) per request otherwise. Keyed by the settings too, so a changed key is
+# never answered from the cache.
+@functools.lru_cache(maxsize=4096)
+def _email_hash(email: str, configured_key: str, secret_key: str) -> str:
     normalized = email.strip().lower().encode()
-    return hmac.new(_email_hash_key(), normalized, hashlib.sha256).hexdigest()
+    return hmac.new(_email_hash_key(configured_key, secret_key), normalized, hashlib.sha256).hexdigest()
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -354,3 +354,15 @@ def test_schema_documents_the_paginated_envelope(api_client, path, component):
     schema = api_client.get("/api/v1/schema", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     body = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert body == {"$ref": f"#/components/schemas/{component}"}
+
+
+def test_the_token_hash_follows_its_key_settings(settings):
+    settings.API_TOKEN_HASH_KEY = ""
+    derived = api_token_hash("gf_value")
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40  # derived from SECRET_KEY when not set
+    assert api_token_hash("gf_value") != derived
+    settings.API_TOKEN_HASH_KEY = "a-dedicated-hash-key"
+    dedicated = api_token_hash("gf_value")
+    assert dedicated not in (derived, api_token_hash("gf_other"))
+    settings.SECRET_KEY = "yet-another-secret-key-" + "y" * 40  # no effect once a key is set
+    assert api_token_hash("gf_value") == dedicated
