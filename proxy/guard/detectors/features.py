@@ -93,13 +93,15 @@ def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
     vector): that avoids a sort or a scan over all buckets on the hot path, and scipy's CSR
     matrix sums duplicates, so training sees exactly the same vector.
     """
-    with np.errstate(over="ignore"):
-        text = normalise(text)
-        words = _buckets(_word_hashes(text))
-        if len(text) > CHAR_HEAD + CHAR_TAIL:
-            chars = _buckets(_char_hashes(text[:CHAR_HEAD] + " " + text[-CHAR_TAIL:]))
-        else:
-            chars = _buckets(_char_hashes(text))
+    # The hashes wrap around uint64 on purpose. NumPy never warns about integer overflow in
+    # array operations (only in scalar ones, which these are not), so no np.errstate here: it
+    # cost more than the hashing of a one-line prompt on a busy machine (measured).
+    text = normalise(text)
+    words = _buckets(_word_hashes(text))
+    if len(text) > CHAR_HEAD + CHAR_TAIL:
+        chars = _buckets(_char_hashes(text[:CHAR_HEAD] + " " + text[-CHAR_TAIL:]))
+    else:
+        chars = _buckets(_char_hashes(text))
     index = np.concatenate([words, chars]).astype(np.intp)
     if index.size == 0:
         return index, np.zeros(0, dtype=np.float32)

@@ -1,5 +1,7 @@
 """The hashed feature vector: bucket counts match a dense bincount exactly, and leave no trace."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -34,3 +36,15 @@ def test_short_and_long_prompts_vectorise_to_unit_length():
         index, values = features.vectorise(text)
         totals = np.bincount(index, weights=values.astype(np.float64), minlength=features.DIM)
         assert np.isclose(np.sqrt((totals**2).sum()), 1.0, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "h4ck th3 pl4n3t", "ünïcødé " * 300, "\U0001f600" * 50, "x" * 20_000]
+)
+def test_hashing_raises_no_overflow_warning_without_errstate(text):
+    # The rolling hashes wrap around uint64 on purpose; vectorise relies on NumPy not warning
+    # about integer overflow in array operations (it dropped np.errstate for speed).
+    with warnings.catch_warnings(), np.errstate(all="raise"):
+        warnings.simplefilter("error")
+        index, values = features.vectorise(text)
+    assert index.shape == values.shape
