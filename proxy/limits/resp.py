@@ -11,7 +11,9 @@ parsed by hiredis, the C parser redis-py itself uses. Everything else the ledger
 
 Behaviour kept from the redis-py setup it replaces:
 - connect and command timeouts (the ledger's `timeout_seconds`); a command that times out
-  closes the connection, so every caller waiting on it fails at once instead of in turn;
+  drops the connection (unsent bytes included), so every caller waiting on it fails at once
+  instead of in turn, and the next call connects afresh. Worst case for one call: a connect
+  and a command timeout, twice (the retry below);
 - one immediate retry when the connection was lost (Redis restarted, an idle connection was
   closed): settle is idempotent, and a replayed reserve can only over-count, never under-count;
 - AUTH (user and password) and SELECT from the URL, never logged, never in an error text;
@@ -81,6 +83,11 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport) -> None:
         self._transport = transport
 
+    def eof_received(self) -> None:
+        # Redis closed it (restart, CLIENT KILL, idle timeout): hand it out no more from now,
+        # not from connection_lost one loop turn later. Returning None closes the transport.
+        self.lost = True
+
     def data_received(self, data: bytes) -> None:
         self._reader.feed(data)
         try:
@@ -99,7 +106,7 @@ class _Connection(asyncio.Protocol):
                 waiter.set_exception(self._failure)
 
     def send(self, payload: bytes, replies: int = 1) -> list[asyncio.Future]:
-        if self.lost or self._transport is None or self._transport.is_closing():
+        if not self.usable():
             raise ConnectionError("Connection to Redis was lost.")
         loop = asyncio.get_running_loop()
         waiters = [loop.create_future() for _ in range(replies)]
@@ -107,11 +114,17 @@ class _Connection(asyncio.Protocol):
         self._transport.write(payload)
         return waiters
 
+    def usable(self) -> bool:
+        return not self.lost and self._transport is not None and not self._transport.is_closing()
+
     def close(self, failure: ConnectionError | None = None) -> None:
         if failure is not None:
             self._failure = failure
+        self.lost = True
         if self._transport is not None:
-            self._transport.close()  # connection_lost fails what is still waiting
+            # abort, not close: close would first wait to flush unsent commands to a server that
+            # may not be reading. connection_lost then fails what is still waiting.
+            self._transport.abort()
 
 
 class LeanRedis:
@@ -133,6 +146,7 @@ class LeanRedis:
         self._timeout = timeout_seconds
         self._connection: _Connection | None = None
         self._connecting: asyncio.Future[_Connection] | None = None
+        self._closed = False
 
     @classmethod
     def from_url(cls, url: str, *, timeout_seconds: float) -> LeanRedis | None:
@@ -155,12 +169,14 @@ class LeanRedis:
         payload = encode_command(args)
         try:
             return await self._send(payload)
-        except StuckConnection:
+        except (StuckConnection, AuthenticationError):  # a retry would only fail the same way
             raise
         except ConnectionError:
             return await self._send(payload)  # once: the connection may just have been closed
 
     async def aclose(self) -> None:
+        """Close the connection; calls still in flight fail, later ones are refused."""
+        self._closed = True  # a connect still running closes what it opened (see _connect)
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -180,7 +196,9 @@ class LeanRedis:
         return reply
 
     async def _connected(self) -> _Connection:
-        if self._connection is not None and not self._connection.lost:
+        if self._closed:
+            raise ConnectionError("The Redis client was closed.")
+        if self._connection is not None and self._connection.usable():
             return self._connection
         if self._connecting is None or self._connecting.done():  # the first caller connects;
             self._connecting = asyncio.ensure_future(self._connect())  # the others wait for it
@@ -199,6 +217,9 @@ class LeanRedis:
             except BaseException:
                 connection.close()
                 raise
+        if self._closed:  # aclose() ran while this connected
+            connection.close()
+            raise ConnectionError("The Redis client was closed.")
         self._connection = connection
         return connection
 

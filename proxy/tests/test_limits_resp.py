@@ -5,6 +5,7 @@ real Redis in the integration suite."""
 import asyncio
 import contextlib
 import os
+import uuid
 
 import pytest
 from redis.exceptions import AuthenticationError, ConnectionError, ResponseError
@@ -20,10 +21,14 @@ def redis_url() -> str:
 
 
 @contextlib.asynccontextmanager
-async def fake_server(on_data):
-    """A TCP server on loopback that calls `on_data(writer, data)` for every chunk it reads."""
+async def fake_server(on_data, connections: list | None = None):
+    """A TCP server on loopback that calls `on_data(writer, data)` for every chunk it reads
+    (`writer.connection_number` counts from 1); `connections` collects the writers."""
+    accepted = connections if connections is not None else []
 
     async def handle(reader, writer):
+        accepted.append(writer)
+        writer.connection_number = len(accepted)
         with contextlib.suppress(ConnectionError, OSError):
             while data := await reader.read(65536):
                 on_data(writer, data)
@@ -34,6 +39,10 @@ async def fake_server(on_data):
         yield server.sockets[0].getsockname()[1]
     finally:
         server.close()
+
+
+def pong(writer, data):
+    writer.write(b"+PONG\r\n" * data.count(b"PING"))
 
 
 # --- without Redis --------------------------------------------------------------------------------
@@ -91,6 +100,49 @@ async def test_a_command_that_times_out_fails_everyone_waiting_on_its_connection
             await first
 
 
+async def test_after_a_timeout_the_next_call_connects_afresh():
+    def first_connection_hangs(writer, data):
+        if writer.connection_number > 1:
+            pong(writer, data)
+
+    connections: list = []
+    async with fake_server(first_connection_hangs, connections) as port:
+        client = LeanRedis(port=port, timeout_seconds=0.3)
+        with pytest.raises(TimeoutError):
+            await client.execute(b"PING", b"x" * 100_000)  # unsent bytes may still be queued
+        assert await client.execute(b"PING") == b"PONG"
+        assert len(connections) == 2
+        await client.aclose()
+
+
+async def test_closing_fails_calls_in_flight_and_refuses_later_ones():
+    connections: list = []
+    async with fake_server(lambda writer, data: None, connections) as port:
+        client = LeanRedis(port=port, timeout_seconds=5)
+        in_flight = asyncio.ensure_future(client.execute(b"PING"))
+        await asyncio.sleep(0.05)
+        await client.aclose()
+        with pytest.raises(ConnectionError):
+            await asyncio.wait_for(in_flight, 1)
+        with pytest.raises(ConnectionError):
+            await client.execute(b"PING")
+        assert len(connections) == 1  # the failed call did not open another one
+
+
+async def test_a_refused_password_is_not_tried_twice():
+    attempts: list[bytes] = []
+
+    def refuse_auth(writer, data):
+        attempts.append(data)
+        writer.write(b"-WRONGPASS invalid username-password pair or user is disabled.\r\n")
+
+    async with fake_server(refuse_auth) as port:
+        client = LeanRedis.from_url(f"redis://:pw@127.0.0.1:{port}/0", timeout_seconds=1)
+        with pytest.raises(AuthenticationError):
+            await client.execute(b"PING")
+    assert sum(chunk.count(b"AUTH") for chunk in attempts) == 1
+
+
 async def test_garbage_from_the_server_fails_the_caller_without_hanging():
     async with fake_server(lambda writer, data: writer.write(b"!not resp\r\n")) as port:
         client = LeanRedis(port=port, timeout_seconds=2)
@@ -132,10 +184,12 @@ async def lean():
 async def test_a_script_unknown_to_the_server_is_sent_whole_then_by_sha(lean):
     client, keys = lean
     keys.append("gf:test:resp:script")
-    await client.execute(b"SCRIPT", b"FLUSH")
-    first = await client.run_script(COUNTER_SCRIPT, keys=keys, args=["a", 2])
-    assert await client.execute(b"SCRIPT", b"EXISTS", COUNTER_SCRIPT.sha) == [1]
-    second = await client.run_script(COUNTER_SCRIPT, keys=keys, args=["b", 3])
+    # A script no server has seen (a unique comment), rather than a server-wide SCRIPT FLUSH.
+    script = Script.of(f"-- {uuid.uuid4()}\n" + COUNTER_SCRIPT.source.decode())
+    assert await client.execute(b"SCRIPT", b"EXISTS", script.sha) == [0]
+    first = await client.run_script(script, keys=keys, args=["a", 2])
+    assert await client.execute(b"SCRIPT", b"EXISTS", script.sha) == [1]
+    second = await client.run_script(script, keys=keys, args=["b", 3])
     assert first == [b"gf:test:resp:script", b"a", 2] and second == [b"gf:test:resp:script", b"b", 5]
 
 
@@ -151,7 +205,8 @@ async def test_many_concurrent_scripts_each_get_their_own_reply(lean):
 
 
 @pytest.mark.integration
-async def test_a_connection_killed_by_the_server_is_replaced_without_failing_the_call(lean):
+@pytest.mark.parametrize("wait", [None, 0, 0.05])  # at once, one loop turn later, once it is seen
+async def test_a_connection_killed_by_the_server_is_replaced_without_failing_the_call(lean, wait):
     client, keys = lean
     keys.append("gf:test:resp:killed")
     await client.run_script(COUNTER_SCRIPT, keys=keys, args=["x", 1])
@@ -161,8 +216,12 @@ async def test_a_connection_killed_by_the_server_is_replaced_without_failing_the
     admin = redis.Redis.from_url(redis_url())
     admin.client_kill_filter(_id=own_id)
     admin.close()
-    await asyncio.sleep(0.05)  # the close reaches this process
-    assert (await client.run_script(COUNTER_SCRIPT, keys=keys, args=["y", 1]))[2] == 2
+    if wait is not None:
+        await asyncio.sleep(wait)
+    replies = await asyncio.gather(
+        *(client.run_script(COUNTER_SCRIPT, keys=keys, args=["y", 1]) for _ in range(20))
+    )
+    assert sorted(reply[2] for reply in replies) == list(range(2, 22))
     assert await client.execute(b"CLIENT", b"ID") != own_id
 
 
@@ -188,7 +247,10 @@ async def test_the_ledger_runs_its_scripts_over_the_lean_client(lean):
     ledger = RedisLedger(url=redis_url(), prefix=prefix)
     checks = [LimitCheck(LimitKind.REQUESTS_PER_DAY, "user:1", 5)]
     reservation = await ledger.reserve(checks=checks, request_id="r")
-    assert ledger._loop_client().lean is not None and reservation.statuses[0].used == 1
+    loop_client = ledger._loop_client()
+    assert loop_client.reserve.func.__self__ is loop_client.lean  # bound to the lean client
+    assert loop_client.settle.func.__self__ is loop_client.lean
+    assert reservation.statuses[0].used == 1
     keys.extend([key.decode() for key in await client.execute(b"KEYS", f"{prefix}*")])
     assert keys
     await ledger.aclose()
