@@ -26,6 +26,19 @@ def test_seed_intent_rows_are_deterministic_labelled_and_distinct():
         ("I throw two coins and a die. What is the probability of two heads and a six?", "math"),
         ("Translate into Hindi, please: where is the nearest bus stop?", "translation"),
         ("Is it worth visiting Lisbon in winter?", "general_chat"),
+        # Science calculations, Fermi estimates and summaries (seed_intent._more_kinds).
+        (
+            "A 4 kg trolley is pulled with a force of 10 N along a level track. What is its acceleration?",
+            "math",
+        ),
+        ("How many grams of sodium hydroxide are in 300 mL of a 0.5 M solution?", "math"),
+        ("一个质量为2千克的小球从10米高处落下，求落地速度。", "math"),  # noqa: RUF001
+        ("Roughly how many violins are there in Vienna? Explain how you get there.", "math"),
+        (
+            "Summarise this in one sentence: The ferry will not run on Sunday because of the storm warning.",
+            "writing",
+        ),
+        ("Do you think people will still read paper books in fifty years?", "general_chat"),
     ],
 )
 def test_shipped_artefact_reads_everyday_intents(text, intent):

@@ -1794,7 +1794,778 @@ def _everyday() -> list[tuple[str, str]]:
     return list(dict.fromkeys(rows))
 
 
+# --- more kinds of ordinary request ------------------------------------------------------------
+# Kinds the rows above still under-cover: physics, chemistry, biology and money calculations
+# (maths, not chat, even when phrased as a science question), competition-style problems,
+# Fermi estimates phrased as a plain "how many ...?", the same in other languages; short
+# imperatives that name a less common framework, tool or language (coding); table, CSV and JSON
+# reshaping (data); business writing, summaries and rewrites of a pasted passage (writing);
+# conceptual science and everyday questions, opinions and conversation (general chat), which
+# keep "a question that mentions physics" apart from "a physics calculation". Fixed seed.
+
+_SCIENCE_CALC = [
+    "A {m} kg box slides down a frictionless ramp inclined at {deg} degrees. What is its acceleration?",
+    "A stone is launched at {v} m/s, {deg} degrees above the horizontal. Find its range and its "
+    "maximum height (ignore air resistance).",
+    "How many moles are there in {g} g of {compound}?",
+    "What mass of {compound} is needed to make {vol} mL of a {conc} M solution?",
+    "Find the pH of a {conc} M solution of hydrochloric acid.",
+    "Acetic acid has Ka = 1.8e-5. What is the pH of a {conc} M solution?",
+    "A gas fills {vol} mL at {t1} K and {p1} atm. What volume does it fill at {t2} K and {p2} atm?",
+    "How many grams of water form when {g} g of hydrogen burns completely in oxygen?",
+    "An isotope has a half-life of {h} years. What fraction of a sample is left after {t} years?",
+    "Resistors of {r1} ohm and {r2} ohm are wired in parallel to a {volt} V battery. What current "
+    "does the battery supply?",
+    "An object stands {d} cm in front of a converging lens with focal length {f} cm. Where does the "
+    "image form, and what is the magnification?",
+    "A spring with k = {k} N/m is compressed by {x} cm. How much elastic energy does it hold?",
+    "A {m} kg cart moving at {v} m/s hits a stationary {m2} kg cart and they stick. What is their "
+    "common speed, and how much kinetic energy is lost?",
+    "What is the wavelength of a photon carrying {ev} eV?",
+    "How much heat melts {g} g of ice at 0 °C and then warms the water to {tc} °C?",
+    "A {cap} microfarad capacitor is charged to {volt} V. How much energy does it store?",
+    "A satellite circles the Earth {alt} km above the surface. Find its orbital period.",
+    "A pendulum is {len} m long. What is its period on the Moon, where g = 1.62 m/s^2?",
+    "Sound travels at 343 m/s. An echo returns {t} seconds after a shout. How far away is the cliff?",
+    "A {w} W heater runs for {hrs} hours a day. At {price} cents per kWh, what does it cost per month?",
+    "A culture of bacteria doubles every {h} minutes. Starting from {n0} cells, how many are there "
+    "after {hrs} hours?",
+    "Two heterozygous parents (Aa x Aa) have {kids} children. What is the probability that exactly "
+    "one of them shows the recessive trait?",
+    "A car brakes from {v} m/s to rest over {d} m. What is the deceleration, and how long does it take?",
+    "How much work does it take to lift a {m} kg crate onto a shelf {len} m high?",
+    "Water flows through a pipe of diameter {d} cm at {v} m/s. What is the flow rate in litres per second?",
+    "A product costs {c} dollars to make, sells for {price} dollars, and fixed costs are {fixed} dollars "
+    "a month. How many units must be sold to break even?",
+    "Sales grew from {g} to {fixed} thousand dollars in {t} years. What is the compound annual growth rate?",
+    "A project costs {fixed} dollars now and returns {ret} dollars a year for {t} years. What is its net "
+    "present value at a {pct}% discount rate?",
+    "When the price rises from {c} to {price} dollars, demand falls from {fixed} to {q2} units. What is "
+    "the price elasticity of demand?",
+]
+_COMPOUNDS = [
+    "sodium chloride",
+    "calcium carbonate",
+    "glucose",
+    "sulfuric acid",
+    "sodium hydroxide",
+    "ethanol",
+]
+_SCIENCE_CALC_OTHER = {
+    "zh": [
+        "质量为{m}千克的物体从高{len}米处自由下落，求落地时的速度。",
+        "把{g}克氯化钠溶于水配成{vol}毫升溶液，求溶液的物质的量浓度。",
+        "一个{r1}欧姆的电阻和一个{r2}欧姆的电阻并联在{volt}伏电源上，求干路电流。",
+        "某放射性元素的半衰期为{h}年，经过{t}年后剩余多少？",
+        "一个弹簧的劲度系数为{k}牛每米，压缩{x}厘米时储存多少弹性势能？",
+        "以{v}米每秒的速度竖直上抛一个小球，求它能达到的最大高度。",
+        "标准状况下，{g}克二氧化碳的体积是多少升？",
+    ],
+    "ru": [
+        "Тело массой {m} кг соскальзывает с гладкой наклонной плоскости под углом {deg} градусов. "
+        "Найдите ускорение.",
+        "Сколько молей содержится в {g} г карбоната кальция?",
+        "Рассчитайте pH раствора соляной кислоты с концентрацией {conc} моль/л.",
+        "Период полураспада изотопа {h} лет. Какая доля останется через {t} лет?",
+        "Конденсатор ёмкостью {cap} мкФ заряжен до {volt} В. Какую энергию он запасает?",
+        "Какое количество теплоты нужно, чтобы расплавить {g} г льда при 0 °C?",
+        "Автомобиль тормозит со скорости {v} м/с до остановки на пути {d} м. Найдите ускорение.",
+    ],
+    "es": [
+        "Un bloque de {m} kg baja por un plano inclinado sin rozamiento de {deg} grados. ¿Cuál es su "
+        "aceleración?",
+        "¿Cuántos moles hay en {g} g de glucosa?",
+        "Calcula el pH de una disolución {conc} M de ácido clorhídrico.",
+        "Un muelle de constante {k} N/m se comprime {x} cm. ¿Qué energía almacena?",
+    ],
+    "de": [
+        "Ein Körper der Masse {m} kg fällt aus {len} m Höhe. Mit welcher Geschwindigkeit trifft er auf?",
+        "Wie viel Mol sind {g} g Natriumchlorid?",
+        "Berechne den pH-Wert einer {conc}-molaren Salzsäurelösung.",
+        "Ein Heizlüfter mit {w} W läuft {hrs} Stunden. Wie viel kostet das bei {price} Cent pro kWh?",
+    ],
+    "fr": [
+        "Un objet de {m} kg glisse sur un plan incliné de {deg} degrés sans frottement. Quelle est son "
+        "accélération ?",
+        "Combien de moles y a-t-il dans {g} g de carbonate de calcium ?",
+        "Calculer le pH d'une solution d'acide chlorhydrique à {conc} mol/L.",
+        "Une lentille convergente a une distance focale de {f} cm. Où se forme l'image d'un objet placé "
+        "à {d} cm ?",
+    ],
+    "ja": [
+        "質量{m}kgの物体を高さ{len}mから落とすとき、地面に達する直前の速さを求めよ。",
+        "{g}gのグルコースは何molか。",
+        "濃度{conc}mol/Lの塩酸のpHを求めなさい。",
+    ],
+    "ko": [
+        "질량 {m}kg인 물체를 {len}m 높이에서 떨어뜨릴 때 바닥에 닿는 순간의 속력을 구하시오.",
+        "염산 {conc}M 용액의 pH를 구하시오.",
+    ],
+    "pt": [
+        "Um corpo de {m} kg cai de uma altura de {len} m. Com que velocidade chega ao solo?",
+        "Quantos mols existem em {g} g de hidróxido de sódio?",
+    ],
+    "it": ["Quante moli ci sono in {g} g di cloruro di sodio?"],
+    "vi": [
+        "Một vật có khối lượng {m} kg rơi tự do từ độ cao {len} m. Tính vận tốc khi chạm đất.",
+        "Tính số mol có trong {g} g canxi cacbonat.",
+    ],
+    "tr": ["{m} kg kütleli bir cisim {len} m yükseklikten düşüyor. Yere çarpma hızını bulunuz."],
+    "pl": ["Oblicz pH roztworu kwasu solnego o stężeniu {conc} mol/dm3."],
+}
+
+
+def _science_values(rng: random.Random) -> dict:
+    fixed = rng.choice([1200, 3000, 4500, 10000])
+    return dict(
+        m=rng.choice([2, 3, 5, 8, 10, 12, 20]),
+        m2=rng.choice([1, 4, 6, 9]),
+        deg=rng.choice([15, 20, 25, 30, 37, 45, 53, 60]),
+        v=rng.choice([5, 8, 12, 15, 20, 25, 30]),
+        g=rng.choice([4, 10, 18, 25, 36, 50, 90, 117]),
+        compound=rng.choice(_COMPOUNDS),
+        vol=rng.choice([100, 250, 500, 750]),
+        conc=rng.choice(["0.01", "0.05", "0.1", "0.2", "0.001"]),
+        t1=rng.choice([273, 290, 300, 320]),
+        t2=rng.choice([250, 350, 373, 400]),
+        p1=rng.choice([1, 2, 3]),
+        p2=rng.choice([0.5, 1.5, 4]),
+        h=rng.choice([5, 8, 12, 20, 30, 5730]),
+        t=rng.choice([2, 3, 4, 6, 10, 15]),
+        r1=rng.choice([4, 6, 10, 12, 30]),
+        r2=rng.choice([3, 5, 15, 20, 60]),
+        volt=rng.choice([6, 9, 12, 24, 120, 230]),
+        d=rng.choice([10, 15, 25, 40, 60]),
+        f=rng.choice([5, 8, 10, 20]),
+        k=rng.choice([50, 120, 200, 400, 800]),
+        x=rng.choice([2, 3, 5, 8, 10]),
+        ev=rng.choice(["1.5", "2.1", "3", "10"]),
+        tc=rng.choice([20, 37, 50, 80]),
+        cap=rng.choice([10, 47, 100, 220, 470]),
+        alt=rng.choice([400, 800, 2000, 20000, 35786]),
+        len=rng.choice([1, 2, 3, 5, 20, 45]),
+        w=rng.choice([800, 1200, 1500, 2000]),
+        hrs=rng.choice([2, 3, 4, 6, 8]),
+        price=rng.choice([12, 18, 25, 30, 40]),
+        n0=rng.choice([100, 500, 1000, 2000]),
+        kids=rng.choice([3, 4, 5]),
+        c=rng.choice([4, 6, 9, 11]),
+        fixed=fixed,
+        ret=fixed // rng.choice([3, 4, 5]),
+        q2=fixed * rng.choice([6, 7, 8]) // 10,
+        pct=rng.choice([4, 6, 8, 10]),
+    )
+
+
+# Problems in the style of olympiads, qualifying exams and university courses.
+_CONTEST = [
+    "Let $n$ be a positive integer. Show that $n^{{{e}}} - n$ is divisible by {e}.",
+    "Find the number of ordered pairs $(a, b)$ of positive integers with $a + b = {big}$ and "
+    "$\\gcd(a, b) = 1$.",
+    "Find all real $x$ with $\\sqrt{{x + {a}}} + \\sqrt{{x}} = {b}$.",
+    "Triangle $ABC$ has $AB = {a}$, $BC = {b}$ and $CA = {c}$. Find the length of the altitude from $A$.",
+    "How many subsets of $\\{{1, 2, \\dots, {n}\\}}$ contain no two consecutive integers?",
+    "Find the smallest positive integer $n$ such that $n^2 + {a}$ is divisible by {p}.",
+    "Find all functions $f: \\mathbb{{R}} \\to \\mathbb{{R}}$ with $f(x + y) = f(x) + f(y) + {a}xy$ for "
+    "all real $x, y$.",
+    "Evaluate $\\sum_{{k=1}}^{{{n}}} k \\cdot {e}^k$ in closed form.",
+    "Positive reals $a, b, c$ satisfy $a + b + c = {e}$. Find the maximum of $abc$ and prove it.",
+    "A point is chosen uniformly at random in a square of side {e}. What is the probability that it "
+    "lies within distance 1 of the centre?",
+    "Solve the recurrence $a_n = {e} a_{{n-1}} + {a} a_{{n-2}}$ with $a_0 = 1$, $a_1 = {b}$.",
+    "Let $G$ be a group of order {big2}. Prove that $G$ has a normal Sylow subgroup.",
+    "Find the Taylor expansion of $\\ln(1 + {e}x)$ around $x = 0$ up to the $x^4$ term.",
+    "Solve the differential equation $y'' - {s}y' + {q}y = 0$ with $y(0) = 1$ and $y'(0) = 0$.",
+    "Find a basis for the null space of the matrix [[1, {e}, {a}], [2, {s}, {q}], [3, {b}, {c}]].",
+    "Compute $\\lim_{{x \\to 0}} \\frac{{\\sin({e}x) - {e}x}}{{x^3}}$.",
+    "Show that $f(x) = x^{e}$ is not uniformly continuous on $[0, \\infty)$.",
+    "In how many ways can {n} people sit around a round table if two particular people refuse to sit "
+    "next to each other?",
+    "What is the expected number of cards drawn from a shuffled deck until the first ace appears?",
+    "A random walk on the integers starts at 0 and moves +1 or -1 with equal probability. What is the "
+    "probability it reaches {e} before -{a}?",
+    "Find the Laplace transform of $t^{e} e^{{-{a}t}}$.",
+    "Determine the radius of convergence of $\\sum_{{n \\ge 1}} \\frac{{{e}^n x^n}}{{n^2}}$.",
+    "Prove that among any {n} integers there are two whose difference is divisible by {nm1}.",
+    "Let $X_1, \\dots, X_{n}$ be independent uniform variables on $[0, 1]$. Find $E[\\max X_i]$.",
+    "Compute the determinant of the {n}x{n} matrix with 2 on the diagonal and 1 everywhere else.",
+]
+_CONTEST_OTHER = {
+    "zh": [
+        "设$n$为正整数，证明$n^{e} - n$能被{e}整除。",
+        "求满足$a + b = {big}$且$\\gcd(a, b) = 1$的正整数有序对$(a, b)$的个数。",
+        "已知三角形$ABC$中，$AB = {a}$，$BC = {b}$，$CA = {c}$，求$BC$边上的高。",
+        "求所有满足$f(x + y) = f(x) + f(y) + {a}xy$的函数$f: \\mathbb{{R}} \\to \\mathbb{{R}}$。",
+        "计算极限$\\lim_{{x \\to 0}} \\frac{{\\sin({e}x) - {e}x}}{{x^3}}$。",
+        "解微分方程$y'' - {s}y' + {q}y = 0$。",
+        "从一副洗好的扑克牌中依次抽牌，求第一次抽到A之前平均要抽多少张。",
+        "{n}个人围坐一张圆桌，其中两人不相邻，有多少种坐法？",
+    ],
+    "ru": [
+        "Докажите, что при любом натуральном $n$ число $n^{e} - n$ делится на {e}.",
+        "Найдите все действительные $x$, для которых $\\sqrt{{x + {a}}} + \\sqrt{{x}} = {b}$.",
+        "Сколько подмножеств множества $\\{{1, 2, \\dots, {n}\\}}$ не содержат двух соседних чисел?",
+        "Найдите радиус сходимости ряда $\\sum_{{n \\ge 1}} {e}^n x^n / n^2$.",
+        "Решите рекуррентное соотношение $a_n = {e} a_{{n-1}} + {a} a_{{n-2}}$, $a_0 = 1$, $a_1 = {b}$.",
+        "Найдите математическое ожидание максимума из {n} независимых равномерных на $[0, 1]$ величин.",
+    ],
+    "ja": [
+        "$n$を正の整数とする。$n^{e} - n$が{e}で割り切れることを示せ。",
+        "極限$\\lim_{{x \\to 0}} \\frac{{\\sin({e}x) - {e}x}}{{x^3}}$を求めよ。",
+    ],
+    "ko": ["모든 양의 정수 $n$에 대하여 $n^{e} - n$이 {e}로 나누어떨어짐을 증명하시오."],
+    "es": [
+        "Demuestra que para todo entero positivo $n$, $n^{e} - n$ es divisible por {e}.",
+        "Halla el radio de convergencia de la serie $\\sum {e}^n x^n / n^2$.",
+    ],
+    "de": ["Zeige, dass $n^{e} - n$ für jede natürliche Zahl $n$ durch {e} teilbar ist."],
+    "fr": [
+        "Montrer que pour tout entier $n \\ge 1$, $n^{e} - n$ est divisible par {e}.",
+        "Déterminer le rayon de convergence de la série $\\sum {e}^n x^n / n^2$.",
+    ],
+}
+
+
+def _contest_values(rng: random.Random) -> dict:
+    n = rng.randint(5, 12)
+    return dict(
+        e=rng.choice([2, 3, 5, 7]),
+        a=rng.randint(2, 9),
+        b=rng.randint(3, 12),
+        c=rng.randint(5, 15),
+        n=n,
+        nm1=n - 1,
+        p=rng.choice([7, 11, 13, 17, 19, 23]),
+        big=rng.choice([60, 84, 100, 126, 210, 360]),
+        big2=rng.choice([15, 35, 45, 77, 91]),
+        s=rng.choice([3, 5, 7]),
+        q=rng.choice([2, 4, 6, 10]),
+    )
+
+
+# Fermi estimates written the way people ask them: a plain "how many ...?" plus a request to reason.
+_FERMI_THINGS = [
+    "times a hummingbird's heart beats in a year",
+    "cups of tea are drunk in the United Kingdom every day",
+    "steps it would take to walk around the equator",
+    "haircuts are given in Paris on a typical day",
+    "kilometres of pasta Italy eats in a year",
+    "heartbeats a person has by the age of eighty",
+    "bathtubs of water an Olympic pool holds",
+    "bicycles there are in Amsterdam",
+    "pizza deliveries happen in New York on a Friday night",
+    "litres of air an adult breathes in a day",
+    "trees it would take to cover Ireland",
+    "dentists work in Spain",
+    "bus stops there are in London",
+    "hours of video the world streams in a minute",
+    "eggs are laid in France each day",
+    "commercial flights are in the air right now",
+    "kilograms of food a person eats in a lifetime",
+    "pennies would stack up to the height of Mount Everest",
+    "marbles would fill a shipping container",
+    "windows there are in Manhattan",
+]
+_FERMI_FRAMES = [
+    "How many {thing}? Walk me through your reasoning step by step.",
+    "Roughly how many {thing}? Explain how you get to your estimate.",
+    "Estimate how many {thing}. Show each assumption and the arithmetic.",
+    "About how many {thing}? I want the order of magnitude and the reasoning behind it.",
+    "Can you work out approximately how many {thing}? Take me through it.",
+    "Make an educated guess: how many {thing}? Explain each step.",
+]
+_FERMI_OTHER = [
+    "估算一下{thing_zh}？请一步一步说明你的推理。",
+    "Оцените, сколько {thing_ru}. Объясните ход рассуждений.",
+    "¿Cuántos {thing_es}, aproximadamente? Explica tu razonamiento paso a paso.",
+    "Schätze ab, wie viele {thing_de}. Erkläre jeden Schritt.",
+    "Estime combien {thing_fr}. Détaille ton raisonnement.",
+]
+_FERMI_ML = [
+    {
+        "thing_zh": "上海一天会卖出多少杯咖啡",
+        "thing_ru": "настройщиков пианино работает в Москве",
+        "thing_es": "litros de agua usa una ciudad de un millón de habitantes al día",
+        "thing_de": "Fahrräder es in Deutschland gibt",
+        "thing_fr": "de baguettes sont vendues en France chaque jour",
+    },
+    {
+        "thing_zh": "北京有多少个红绿灯",
+        "thing_ru": "шагов человек делает за всю жизнь",
+        "thing_es": "taxis circulan en Ciudad de México",
+        "thing_de": "Liter Bier in München während des Oktoberfests getrunken werden",
+        "thing_fr": "de pages un étudiant lit pendant ses études",
+    },
+    {
+        "thing_zh": "一个人一辈子大约走多少步",
+        "thing_ru": "кирпичей нужно для пятиэтажного дома",
+        "thing_es": "granos de arroz caben en una taza",
+        "thing_de": "Tennisbälle in einen Linienbus passen",
+        "thing_fr": "de cheveux a une personne sur la tête",
+    },
+]
+
+# Short imperatives that name a framework, engine, language or tool the rows above do not.
+_RARE_TECH = [
+    "SolidJS",
+    "Qwik",
+    "Astro",
+    "Remix",
+    "htmx",
+    "Alpine.js",
+    "Phoenix LiveView",
+    "Bevy",
+    "LÖVE",
+    "raylib",
+    "PICO-8",
+    "Streamlit",
+    "Gradio",
+    "Textual",
+    "Tauri",
+    "Ktor",
+    "Quarkus",
+    "Gin",
+    "Actix Web",
+    "Axum",
+    "Vapor",
+    "Blazor",
+    "Elm",
+    "Nim",
+    "OCaml",
+    "F#",
+    "Clojure",
+    "Racket",
+    "Prolog",
+    "Fortran",
+    "COBOL",
+    "Verilog",
+    "Solidity",
+    "Arduino",
+    "MicroPython",
+    "GDScript",
+    "Roblox Luau",
+    "AutoHotkey",
+    "Google Apps Script",
+    "Three.js",
+    "p5.js",
+    "D3.js",
+    "Phaser",
+    "Pyodide",
+    "Polars",
+    "DuckDB",
+    "Apache Airflow",
+    "dbt",
+    "LangChain",
+    "Hugging Face Transformers",
+    "OpenCV",
+    "Pydantic",
+    "SQLAlchemy",
+    "Prisma",
+    "tRPC",
+    "Redux Toolkit",
+    "Zustand",
+    "React Native",
+    "Ionic",
+    "Capacitor",
+    "Expo",
+    "WebGL",
+    "WebAssembly",
+    "CUDA",
+    "OpenMP",
+    "MPI",
+    "Bazel",
+    "CMake",
+    "Nix",
+]
+_SMALL_APPS = [
+    "a memory matching game",
+    "a snake game",
+    "a countdown timer",
+    "a quiz app with a score",
+    "a dark-mode toggle",
+    "a markdown editor with live preview",
+    "an infinite scroll list",
+    "a contact form that sends an email",
+    "a particle animation",
+    "a bouncing ball demo",
+    "a login screen",
+    "a calculator",
+    "a colour picker",
+    "a file uploader",
+    "a chat widget",
+    "a maze generator",
+    "a typing speed test",
+    "a Conway's Game of Life board",
+    "a bar chart of monthly sales",
+    "a simple key-value store",
+    "a blinking LED",
+    "a platformer character that can double jump",
+    "a health bar that drains over time",
+    "a REST endpoint that returns the current time",
+]
+_RARE_FRAMES = [
+    "Make {app} in {tech}",
+    "{app} in {tech}",
+    "Create {app} with {tech}.",
+    "Write {app} using {tech}",
+    "Code {app} in {tech}, please.",
+    "Give me {app} built with {tech}.",
+    "Show a minimal {tech} example: {app}.",
+    "Port {app} from {tech2} to {tech}.",
+    "I need {app} in {tech} - just the code.",
+    "How would you structure {app} in {tech}?",
+    "Set up a new {tech} project and add {app} to it.",
+    "Is {tech} a good fit for {app}? Show a starting point.",
+]
+_ALGOS = [
+    "Dijkstra's shortest path",
+    "a trie with prefix search",
+    "quicksort with a random pivot",
+    "the Knuth-Morris-Pratt string search",
+    "a min-heap",
+    "union-find with path compression",
+    "topological sort",
+    "the A* search algorithm",
+    "Levenshtein distance",
+    "a bloom filter",
+    "a ring buffer",
+    "run-length encoding",
+    "a token bucket rate limiter",
+    "Huffman coding",
+    "matrix multiplication with tiling",
+    "the sieve of Eratosthenes",
+    "k-means clustering from scratch",
+    "a consistent-hashing ring",
+]
+_ALGO_FRAMES = [
+    "Implement {algo} in {lang}.",
+    "Write {algo} in {lang} with tests.",
+    "Give me a clean {lang} implementation of {algo}.",
+    "{lang}: implement {algo} and state its time complexity.",
+    "Code {algo} in {lang} without using any library.",
+]
+_CODING_EXTRA_OTHER = [
+    "用{tech}做一个{app_zh}，给出完整代码。",
+    "请用{lang}实现{algo_zh}。",
+    "Сделай {app_ru} на {tech}.",
+    "Реализуй {algo_ru} на {lang}.",
+    "Haz {app_es} en {tech}.",
+    "Implementiere {algo_de} in {lang}.",
+    "Fais {app_fr} avec {tech}.",
+    "{tech}で{app_ja}を作って",
+    "{lang}로 {algo_ko}을 구현해 줘",
+]
+_CODING_EXTRA_ML = [
+    {
+        "app_zh": "计时器",
+        "app_ru": "таймер обратного отсчёта",
+        "app_es": "un temporizador",
+        "app_fr": "un minuteur",
+        "app_ja": "タイマー",
+        "algo_zh": "快速排序",
+        "algo_ru": "быструю сортировку",
+        "algo_de": "Quicksort",
+        "algo_ko": "퀵 정렬",
+    },
+    {
+        "app_zh": "猜数字游戏",
+        "app_ru": "игру «угадай число»",
+        "app_es": "un juego de adivinar números",
+        "app_fr": "un jeu de devinette de nombres",
+        "app_ja": "数当てゲーム",
+        "algo_zh": "二分查找",
+        "algo_ru": "двоичный поиск",
+        "algo_de": "die binäre Suche",
+        "algo_ko": "이진 탐색",
+    },
+    {
+        "app_zh": "聊天室",
+        "app_ru": "простой чат",
+        "app_es": "una sala de chat",
+        "app_fr": "un salon de discussion",
+        "app_ja": "チャットアプリ",
+        "algo_zh": "迪杰斯特拉最短路径算法",
+        "algo_ru": "алгоритм Дейкстры",
+        "algo_de": "den Dijkstra-Algorithmus",
+        "algo_ko": "다익스트라 알고리즘",
+    },
+]
+
+# Data: reshaping and cleaning tables, CSV, JSON and spreadsheets.
+_DATASETS = [
+    ("orders.csv", "order_id, customer, date, amount"),
+    ("employees.xlsx", "name, department, start_date, salary"),
+    ("sensor_log.csv", "device_id, timestamp, temperature, humidity"),
+    ("survey.csv", "respondent, age_group, q1, q2, q3"),
+    ("products.json", "sku, title, price, tags"),
+    ("visits.csv", "page, referrer, visited_at, duration_s"),
+    ("grades.xlsx", "student, subject, term, score"),
+    ("transactions.csv", "account, booked_on, description, debit, credit"),
+]
+_DATA_FRAMES = [
+    "I have {file} with columns {cols}. Reshape it from long to wide format.",
+    "My {file} ({cols}) has duplicate rows and blank cells. How should I clean it?",
+    "Turn {file} with columns {cols} into a pivot table with monthly totals.",
+    "Merge {file} ({cols}) with a second file that shares the first column, keeping unmatched rows.",
+    "Convert {file} into nested JSON grouped by the second column. Columns: {cols}.",
+    "Which summary statistics and charts would you make first for {file} ({cols})?",
+    "Normalise the dates and remove outliers in {file}; the columns are {cols}.",
+    "Split {file} ({cols}) into one sheet per value of the second column.",
+    "Flatten this JSON into a table with one row per item: {json}",
+    "Turn these rows into a CSV with a header line:\n{rows}",
+]
+_JSONS = [
+    '{"user": {"id": 7, "name": "Ana"}, "items": [{"sku": "A1", "qty": 2}, {"sku": "B4", "qty": 1}]}',
+    '[{"city": "Oslo", "temps": [3, 5, 4]}, {"city": "Rome", "temps": [14, 16, 15]}]',
+    '{"team": "blue", "members": [{"n": "Ravi", "role": "dev"}, {"n": "Mo", "role": "qa"}]}',
+]
+_ROWS = [
+    "Ana - Lisbon - 34\nBen - Leeds - 29\nChen - Taipei - 41",
+    "pen 1.20 x3\nnotebook 2.50 x2\nstapler 6.00 x1",
+    "Mon 7.5h\nTue 8h\nWed 6.25h\nThu 9h",
+]
+
+# Writing: business documents, summaries and rewrites of a pasted passage.
+_BIZ_DOCS = [
+    "a one-page memo announcing a new expense policy",
+    "a job posting for a part-time barista",
+    "an agenda for a quarterly planning meeting",
+    "a customer apology for a two-day service outage",
+    "a project status update for stakeholders",
+    "an FAQ for our new loyalty programme",
+    "talking points for a town hall on the office move",
+    "a cold outreach email to a potential partner",
+    "the executive summary of a market-entry report",
+    "a performance review for a dependable junior designer",
+    "a welcome message for new hires",
+    "release notes for version 2.3 of our app",
+    "a thank-you note to a conference speaker",
+    "terms for a simple freelance writing contract",
+    "a short case study about a client who cut delivery times",
+    "an out-of-office reply",
+]
+_BIZ_FRAMES = [
+    "Write {doc}.",
+    "Draft {doc}, friendly but professional.",
+    "Could you put together {doc}?",
+    "I need {doc} by this afternoon. Can you write it?",
+    "Prepare {doc} in plain English.",
+]
+_PASSAGES = [
+    "The council met on Tuesday to discuss the new cycle lanes. Residents on Mill Road complained "
+    "about lost parking, while shop owners were split. The council will publish a revised plan in May.",
+    "Our quarterly sales rose by eight percent, mostly thanks to the new subscription tier. Costs grew "
+    "faster than expected because of shipping, so profit stayed flat.",
+    "Lena had never seen snow. When the first flakes fell on the harbour, she ran outside without a "
+    "coat and stood there laughing until her father carried her back in.",
+    "The study followed 300 commuters for a year. Those who cycled reported better sleep and fewer "
+    "sick days, though the authors caution that cyclists may have been healthier to begin with.",
+    "Starting next month the library will open on Sundays from noon to five. Returns can be left in "
+    "the new drop box by the side entrance at any time.",
+    "We tried three onboarding flows. The shortest one had the most sign-ups but the lowest retention; "
+    "the guided tour kept users longest.",
+]
+_PASSAGE_FRAMES = [
+    "Summarise this in two sentences:\n\n{passage}",
+    "Give me three bullet points that capture this:\n{passage}",
+    "TL;DR this for me: {passage}",
+    "Rewrite this for a ten-year-old:\n{passage}",
+    "Make this sound more upbeat: {passage}",
+    "Turn this into a short LinkedIn post:\n{passage}",
+    "Continue this story for another paragraph:\n{passage}",
+    "Write a headline and a one-line teaser for this: {passage}",
+    "Shorten this to under 30 words: {passage}",
+    "Rewrite the following in the passive voice where it sounds natural:\n{passage}",
+]
+_WRITING_EXTRA_OTHER = [
+    "帮我写一份{doc_zh}。",
+    "Напиши {doc_ru}.",
+    "Escribe {doc_es}.",
+    "Schreib {doc_de}.",
+    "Rédige {doc_fr}.",
+    "{doc_ja}を書いてください。",
+]
+_WRITING_EXTRA_ML = [
+    {
+        "doc_zh": "新员工欢迎信",
+        "doc_ru": "приветственное письмо для новых сотрудников",
+        "doc_es": "un mensaje de bienvenida para nuevos empleados",
+        "doc_de": "eine Willkommensnachricht für neue Mitarbeitende",
+        "doc_fr": "un message de bienvenue pour les nouveaux employés",
+        "doc_ja": "新入社員への歓迎メッセージ",
+    },
+    {
+        "doc_zh": "项目进度汇报",
+        "doc_ru": "отчёт о ходе проекта для руководства",
+        "doc_es": "un informe de avance del proyecto",
+        "doc_de": "einen Projektstatusbericht",
+        "doc_fr": "un point d'avancement du projet",
+        "doc_ja": "プロジェクトの進捗報告",
+    },
+    {
+        "doc_zh": "产品发布新闻稿",
+        "doc_ru": "пресс-релиз о запуске продукта",
+        "doc_es": "un comunicado de prensa sobre un lanzamiento",
+        "doc_de": "eine Pressemitteilung zur Produkteinführung",
+        "doc_fr": "un communiqué de presse pour un lancement",
+        "doc_ja": "新製品のプレスリリース",
+    },
+    {
+        "doc_zh": "会议纪要",
+        "doc_ru": "протокол совещания",
+        "doc_es": "el acta de una reunión",
+        "doc_de": "ein Besprechungsprotokoll",
+        "doc_fr": "le compte rendu d'une réunion",
+        "doc_ja": "会議の議事録",
+    },
+]
+
+# General chat: conceptual science questions (no calculation), opinions, conversation.
+_CONCEPT_Q = [
+    "Why does ice float on water?",
+    "What actually is electric current?",
+    "Why do astronauts feel weightless in orbit if gravity still acts on them?",
+    "What makes some chemical reactions release heat?",
+    "How do we know how old the universe is?",
+    "Why is the speed of light the same for everyone?",
+    "What is entropy, in plain words?",
+    "Why does salt melt ice on roads?",
+    "How do noise-cancelling earbuds know what to cancel?",
+    "Why are some metals magnetic and others not?",
+    "What is a catalyst and why does it matter in industry?",
+    "Why do we have leap years?",
+    "How do tides work?",
+    "What happens inside a star when it runs out of fuel?",
+    "Why does a spoon look bent in a glass of water?",
+    "What is the difference between mass and weight?",
+    "Why is mathematics so useful for describing nature?",
+    "Who invented the zero, and why was it such a big deal?",
+    "Is mathematics discovered or invented?",
+    "Why do so many people find statistics confusing?",
+]
+_OPINION_FRAMES = [
+    "What do you think makes {x} so popular?",
+    "Do you think {x} will still matter in twenty years?",
+    "What's your honest opinion of {x}?",
+    "Why do people love or hate {x}?",
+    "If you could change one thing about {x}, what would it be?",
+    "Let's talk about {x}. Where should I start?",
+    "I've been reading about {x} lately. What are the most interesting debates around it?",
+]
+_OPINION_X = [
+    "remote work",
+    "reality TV",
+    "minimalism",
+    "social media",
+    "superhero films",
+    "self-driving cars",
+    "tiny houses",
+    "online dating",
+    "video games as art",
+    "the four-day week",
+    "electric scooters",
+    "modern architecture",
+    "jazz",
+    "space tourism",
+    "vinyl records",
+    "smart watches",
+]
+_CONVERSATION = [
+    "I finally finished my first marathon today!",
+    "Can I vent for a minute? My week has been rough.",
+    "What would you do with a free afternoon in a new city?",
+    "I'm trying to decide what to cook tonight. Ideas?",
+    "Guess what, I got the job!",
+    "Do you ever wonder what the world will look like in a hundred years?",
+    "My cat keeps knocking things off the table. Why does she do that?",
+    "I can't decide whether to learn guitar or piano. Thoughts?",
+    "Let's play twenty questions. I'm thinking of an animal.",
+    "Tell me about your favourite book.",
+    "What's something that always cheers you up?",
+    "I'm feeling a bit lonely since I moved. Any advice?",
+    "Is it weird that I like rainy days more than sunny ones?",
+    "Recommend me a podcast for a long drive.",
+    "What's the most interesting thing you know about octopuses?",
+    "How do I say no to friends without feeling guilty?",
+]
+_CHAT_EXTRA_OTHER = [
+    "为什么冰会浮在水面上？",
+    "你觉得远程办公好吗？",
+    "今天心情不太好，能陪我聊聊吗？",
+    "周末去哪里玩比较好？",
+    "Почему лёд не тонет в воде?",
+    "Как ты думаешь, удалённая работа — это надолго?",
+    "Посоветуй хороший фильм на вечер.",
+    "¿Por qué tenemos años bisiestos?",
+    "¿Qué opinas de las redes sociales?",
+    "Hoy estoy aburrido, ¿de qué podemos hablar?",
+    "Warum haben wir Schaltjahre?",
+    "Was hältst du von E-Scootern in der Stadt?",
+    "Pourquoi la glace flotte-t-elle sur l'eau ?",
+    "Tu préfères la montagne ou la mer ?",
+    "なぜ氷は水に浮くのですか？",
+    "最近おもしろい本を読みましたか？",
+    "요즘 스트레스가 많은데 어떻게 풀면 좋을까요?",
+    "Perché esistono gli anni bisestili?",
+    "Por que o gelo flutua na água?",
+    "Tại sao băng lại nổi trên mặt nước?",
+]
+
+
+def _more_kinds() -> list[tuple[str, str]]:
+    rng = random.Random(SEED + 2)
+    rows: list[tuple[str, str]] = []
+    for frame in _SCIENCE_CALC:
+        for _ in range(4):
+            rows.append((frame.format(**_science_values(rng)), "math"))
+    for frames in _SCIENCE_CALC_OTHER.values():
+        for frame in frames:
+            for _ in range(3):
+                rows.append((frame.format(**_science_values(rng)), "math"))
+    for frame in _CONTEST:
+        for _ in range(3):
+            rows.append((frame.format(**_contest_values(rng)), "math"))
+    for frames in _CONTEST_OTHER.values():
+        for frame in frames:
+            for _ in range(2):
+                rows.append((frame.format(**_contest_values(rng)), "math"))
+    for frame in _FERMI_FRAMES:
+        for thing in rng.sample(_FERMI_THINGS, 6):
+            rows.append((frame.format(thing=thing), "math"))
+    for frame, values in product(_FERMI_OTHER, _FERMI_ML):
+        rows.append((frame.format(**values), "math"))
+    for frame in _RARE_FRAMES:
+        for _ in range(12):
+            tech, tech2 = rng.sample(_RARE_TECH, 2)
+            rows.append((frame.format(app=rng.choice(_SMALL_APPS), tech=tech, tech2=tech2), "coding"))
+    for frame in _ALGO_FRAMES:
+        for _ in range(8):
+            rows.append(
+                (frame.format(algo=rng.choice(_ALGOS), lang=rng.choice(_PLANG + _RARE_TECH[23:31])), "coding")
+            )
+    for frame, values in product(_CODING_EXTRA_OTHER, _CODING_EXTRA_ML):
+        rows.append((frame.format(tech=rng.choice(_RARE_TECH), lang=rng.choice(_PLANG), **values), "coding"))
+    for frame in _DATA_FRAMES:
+        for _ in range(5):
+            file, cols = rng.choice(_DATASETS)
+            row = frame.format(file=file, cols=cols, json=rng.choice(_JSONS), rows=rng.choice(_ROWS))
+            rows.append((row, "data"))
+    for frame in _BIZ_FRAMES:
+        for doc in rng.sample(_BIZ_DOCS, 8):
+            rows.append((frame.format(doc=doc), "writing"))
+    for frame in _PASSAGE_FRAMES:
+        for passage in rng.sample(_PASSAGES, 3):
+            rows.append((frame.format(passage=passage), "writing"))
+    for frame, values in product(_WRITING_EXTRA_OTHER, _WRITING_EXTRA_ML):
+        rows.append((frame.format(**values), "writing"))
+    rows += [(text, "general_chat") for text in _CONCEPT_Q + _CONVERSATION + _CHAT_EXTRA_OTHER]
+    for frame in _OPINION_FRAMES:
+        for x in rng.sample(_OPINION_X, 5):
+            rows.append((frame.format(x=x), "general_chat"))
+    return list(dict.fromkeys(rows))
+
+
 def intent_examples() -> list[tuple[str, str]]:
     rng = random.Random(SEED)
     rows = [(text, "math") for text in _maths(rng)] + [(text, "coding") for text in _coding(rng)]
-    return rows + _everyday()
+    return list(dict.fromkeys(rows + _everyday() + _more_kinds()))
