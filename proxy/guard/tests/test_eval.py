@@ -56,3 +56,34 @@ def test_eval_rejects_bad_files(tmp_path, content):
 def test_eval_missing_file(tmp_path):
     with pytest.raises(CommandError):
         _run(tmp_path / "missing.csv")
+
+
+def test_eval_works_as_the_first_command_on_a_fresh_clone(tmp_path):
+    # No database file yet (make run has not been run): the command creates the embedded one,
+    # as `make run` would, instead of failing on a missing table.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text("text,label\nHow do I sort a list in Python?,benign\n", encoding="utf-8")
+    database = tmp_path / "fresh.sqlite3"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "GUARDFLOW_VAR_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "guardflow_site.settings",
+    }
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run(
+        [sys.executable, "manage.py", "guard_eval", str(csv_path)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["n"] == 1
+    assert "creating the embedded database" in done.stderr and database.exists()

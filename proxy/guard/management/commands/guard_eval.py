@@ -4,7 +4,9 @@ intent accuracy (when an intent/category column is present) and detector latency
 import json
 from pathlib import Path
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from proxy.guard.evaluation import EvalInputError, guard_evaluate
 
@@ -25,8 +27,23 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {options['file']}")
         if options["artefact"]:
             guard_default_detector()._artefact = load_artefact(options["artefact"])
+        self._ensure_guard_tables()
         try:
             summary = guard_evaluate(path=options["file"], screen=lambda text: guard_screen(text=text))
         except EvalInputError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(json.dumps(summary))
+
+    def _ensure_guard_tables(self) -> None:
+        """The verdicts use the operators' policies from the database. On a fresh clone the
+        embedded SQLite file does not exist yet (`make run` creates it): create it here the same
+        way, so the command works as the first thing anyone runs. A server database is never
+        migrated behind its operator's back."""
+        from proxy.guard.models import GuardPolicy
+
+        if GuardPolicy._meta.db_table in connection.introspection.table_names():
+            return
+        if connection.vendor != "sqlite":
+            raise CommandError("The database has no guard tables yet: run `python manage.py migrate` first.")
+        self.stderr.write("guard_eval: creating the embedded database first (manage.py migrate)")
+        call_command("migrate", interactive=False, verbosity=0)
