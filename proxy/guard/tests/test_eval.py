@@ -58,32 +58,48 @@ def test_eval_missing_file(tmp_path):
         _run(tmp_path / "missing.csv")
 
 
-def test_eval_works_as_the_first_command_on_a_fresh_clone(tmp_path):
-    # No database file yet (make run has not been run): the command creates the embedded one,
-    # as `make run` would, instead of failing on a missing table.
+def _manage(tmp_path, database_url: str, *args: str):
+    """`manage.py ARGS` in a child process on its own database (nothing of this test run's)."""
     import subprocess
     import sys
     from pathlib import Path
 
-    csv_path = tmp_path / "rows.csv"
-    csv_path.write_text("text,label\nHow do I sort a list in Python?,benign\n", encoding="utf-8")
-    database = tmp_path / "fresh.sqlite3"
     env = {
         "PATH": "/usr/bin:/bin",
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "GUARDFLOW_VAR_DIR": str(tmp_path / "var"),
         "DJANGO_SETTINGS_MODULE": "guardflow_site.settings",
     }
     root = Path(__file__).resolve().parents[3]
-    done = subprocess.run(
-        [sys.executable, "manage.py", "guard_eval", str(csv_path)],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    command = [sys.executable, str(root / "manage.py"), *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def _rows(tmp_path) -> str:
+    csv_path = tmp_path / "rows.csv"
+    csv_path.write_text("text,label\nHow do I sort a list in Python?,benign\n", encoding="utf-8")
+    return str(csv_path)
+
+
+def test_eval_works_as_the_first_command_on_a_fresh_clone(tmp_path):
+    # No database file yet (make run has not been run): the command creates the embedded one,
+    # as `make run` would, instead of failing on a missing table.
+    database = tmp_path / "fresh.sqlite3"
+    done = _manage(tmp_path, f"sqlite:///{database}", "guard_eval", _rows(tmp_path))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["n"] == 1
     assert "creating the embedded database" in done.stderr and database.exists()
+
+
+def test_eval_refuses_a_partly_migrated_database_instead_of_flagging_nothing(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'partial.sqlite3'}"
+    assert _manage(tmp_path, database_url, "migrate", "guard", "0001", "-v0").returncode == 0
+    done = _manage(tmp_path, database_url, "guard_eval", _rows(tmp_path))
+    assert done.returncode != 0 and "unapplied migration" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_eval_says_so_when_the_database_cannot_be_opened(tmp_path):
+    done = _manage(tmp_path, f"sqlite:///{tmp_path}/no/such/dir/db.sqlite3", "guard_eval", _rows(tmp_path))
+    assert done.returncode != 0 and "Cannot open the database" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 
 from proxy.guard.evaluation import EvalInputError, guard_evaluate
 
@@ -35,15 +36,21 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary))
 
     def _ensure_guard_tables(self) -> None:
-        """The verdicts use the operators' policies from the database. On a fresh clone the
-        embedded SQLite file does not exist yet (`make run` creates it): create it here the same
-        way, so the command works as the first thing anyone runs. A server database is never
-        migrated behind its operator's back."""
-        from proxy.guard.models import GuardPolicy
-
-        if GuardPolicy._meta.db_table in connection.introspection.table_names():
+        """The verdicts use the operators' policies from the database, so it must be fully
+        migrated (a partly migrated one has no default policies and would flag nothing). On a
+        fresh clone the embedded SQLite database does not exist yet (`make run` creates it):
+        create it here the same way, so the command works as the first thing anyone runs. Any
+        database that already exists is never migrated behind its operator's back."""
+        try:
+            executor = MigrationExecutor(connection)
+            pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            fresh = "django_migrations" not in connection.introspection.table_names()
+        except DatabaseError as exc:  # the class only: a driver's message can name the host
+            raise CommandError(f"Cannot open the database ({type(exc).__name__}).") from None
+        if not pending:
             return
-        if connection.vendor != "sqlite":
-            raise CommandError("The database has no guard tables yet: run `python manage.py migrate` first.")
+        if not (fresh and connection.vendor == "sqlite"):
+            message = f"The database has {len(pending)} unapplied migration(s): run manage.py migrate first."
+            raise CommandError(message)
         self.stderr.write("guard_eval: creating the embedded database first (manage.py migrate)")
         call_command("migrate", interactive=False, verbosity=0)
