@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
@@ -51,6 +52,7 @@ def _hash_key() -> bytes:
 
 
 @functools.lru_cache(maxsize=4)  # per request otherwise: the key derivation is a second HMAC
+@sensitive_variables("configured", "secret_key")  # never in an error report's frame locals
 def _derived_hash_key(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()

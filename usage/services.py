@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from guardflow_site.logging import redact, request_id_var
 from usage.models import AuditLog
@@ -87,6 +88,7 @@ def usage_cost(
     return (cost / _MTOK).quantize(_COST_QUANTUM, rounding=ROUND_HALF_UP)
 
 
+@sensitive_variables("configured", "secret_key")  # never in an error report's frame locals
 def _email_hash_key(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()
@@ -104,7 +106,9 @@ def email_hash(email: str | None) -> str:
 # Every gateway request hashes its caller's address for the usage record: two HMACs (key
 # derivation included) per request otherwise. Keyed by the settings too, so a changed key is
 # never answered from the cache.
+# (It keeps up to 4,096 addresses in process memory, as the cached user rows already do.)
 @functools.lru_cache(maxsize=4096)
+@sensitive_variables("configured_key", "secret_key")
 def _email_hash(email: str, configured_key: str, secret_key: str) -> str:
     normalized = email.strip().lower().encode()
     return hmac.new(_email_hash_key(configured_key, secret_key), normalized, hashlib.sha256).hexdigest()

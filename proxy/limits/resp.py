@@ -40,6 +40,10 @@ class StuckConnection(ConnectionError):
     """The connection was closed because a command on it timed out: not worth a retry."""
 
 
+class ClientClosed(ConnectionError):
+    """`aclose()` was called: no more commands, no retry."""
+
+
 _URL_KEYS = {"username", "password", "host", "port", "db", "path", "connection_class"}
 
 
@@ -169,7 +173,7 @@ class LeanRedis:
         payload = encode_command(args)
         try:
             return await self._send(payload)
-        except (StuckConnection, AuthenticationError):  # a retry would only fail the same way
+        except (StuckConnection, ClientClosed, AuthenticationError):  # a retry would fail the same way
             raise
         except ConnectionError:
             return await self._send(payload)  # once: the connection may just have been closed
@@ -197,7 +201,7 @@ class LeanRedis:
 
     async def _connected(self) -> _Connection:
         if self._closed:
-            raise ConnectionError("The Redis client was closed.")
+            raise ClientClosed("The Redis client was closed.")
         if self._connection is not None and self._connection.usable():
             return self._connection
         if self._connecting is None or self._connecting.done():  # the first caller connects;
@@ -219,7 +223,7 @@ class LeanRedis:
                 raise
         if self._closed:  # aclose() ran while this connected
             connection.close()
-            raise ConnectionError("The Redis client was closed.")
+            raise ClientClosed("The Redis client was closed.")
         self._connection = connection
         return connection
 
