@@ -22,8 +22,10 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +48,18 @@ def checkout(revision: str) -> None:
         (WORKTREE.parent / "shared").symlink_to(shared)
 
 
+def ports_free(ports: tuple[int, ...]) -> None:
+    """A server left over from another run would answer in place of ours: refuse to start."""
+    for port in ports:
+        with socket.socket() as probe:
+            # As the servers do: only a listening socket, not closed connections, blocks it.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                sys.exit(f"port {port} is in use (a server from an earlier run?)")
+
+
 def serve(root: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
     args = [gb.UVICORN, "guardflow_site.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
     args += ["--loop", "uvloop", "--http", "httptools", "--lifespan", "off", "--no-access-log"]
@@ -66,20 +80,24 @@ def compare(key: str, pids: dict[str, int], args: argparse.Namespace) -> dict:
     }
     auth = {"Authorization": f"Bearer {key}"}
     pooled = {side: loadgen.RunResult() for side in sides}
-    cpu = {"base": 0.0, "this": 0.0}
+    # Each server's whole CPU time over the comparison, not only during its own rounds: work it
+    # finishes after its round (background settles, batched usage writes) still counts for it.
+    cpu_before = {side: cpu_seconds(pid) for side, pid in pids.items()}
     for index in range(args.rounds):
         order = ["direct", "base", "this"] if index % 2 == 0 else ["direct", "this", "base"]
         for side in order:
             url, side_model = sides[side]
-            before = cpu_seconds(pids[side]) if side in pids else 0.0
             payload = gb.body(side_model, args.stream)
             run = loadgen.run_sync(url, payload, auth, connections=args.connections, requests=args.requests)
-            if side in pids:
-                cpu[side] += cpu_seconds(pids[side]) - before
             pooled[side].samples.extend(run.samples)
             pooled[side].errors += run.errors
             pooled[side].elapsed_s += run.elapsed_s
+    time.sleep(1.0)  # let the last round's background work finish
+    cpu = {side: cpu_seconds(pid) - cpu_before[side] for side, pid in pids.items()}
     figures = {side: gb.summary(result, first_byte=args.stream) for side, result in pooled.items()}
+    failed = {side: f["requests"] - f["ok"] for side, f in figures.items() if f["ok"] != f["requests"]}
+    if failed:  # a side that answers errors would look cheap and fast
+        sys.exit(f"requests that did not answer 200, per side: {failed}")
     for side in ("base", "this"):
         own = figures[side]
         own["cpu_ms_per_request"] = round(1000 * cpu[side] / len(pooled[side].samples), 3)
@@ -124,22 +142,22 @@ def main() -> None:
     args = parser.parse_args()
 
     (ROOT / "var" / "bench").mkdir(parents=True, exist_ok=True)
+    ports_free((UPSTREAM_PORT, THIS_PORT, BASE_PORT))
+    processes: list[subprocess.Popen] = []
     checkout(args.base)
-    env = gb.bench_env(args.guard == "on", UPSTREAM_PORT)
-    gb.reset_database()
-    gb.flush_redis()
-    gb.run_checked([gb.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
-    key = gb.run_checked([gb.PYTHON, "-c", gb.SETUP_CODE], env).strip().splitlines()[-1]
-    upstream = gb.start([gb.PYTHON, "-m", "proxy.testing.fake_upstreams", "--port", str(UPSTREAM_PORT)], env)
-    servers = {"this": serve(ROOT, THIS_PORT, env), "base": serve(WORKTREE, BASE_PORT, env)}
     try:
+        env = gb.bench_env(args.guard == "on", UPSTREAM_PORT)
+        gb.reset_database()
+        gb.flush_redis()
+        gb.run_checked([gb.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
+        key = gb.run_checked([gb.PYTHON, "-c", gb.SETUP_CODE], env).strip().splitlines()[-1]
+        upstream_args = [gb.PYTHON, "-m", "proxy.testing.fake_upstreams", "--port", str(UPSTREAM_PORT)]
+        processes.append(gb.start(upstream_args, env))
+        servers = {"this": serve(ROOT, THIS_PORT, env), "base": serve(WORKTREE, BASE_PORT, env)}
+        processes.extend(servers.values())
         gb.wait_http(f"http://127.0.0.1:{UPSTREAM_PORT}/")
         for port in (THIS_PORT, BASE_PORT):
             gb.wait_http(f"http://127.0.0.1:{port}/health")
-        # A server left over from another run on one of these ports would answer instead of ours.
-        for name, process in (("upstream", upstream), *servers.items()):
-            if process.poll() is not None:
-                sys.exit(f"{name} exited at start: is one of ports {UPSTREAM_PORT}-{BASE_PORT} in use?")
         for port in (THIS_PORT, BASE_PORT):
             url = f"http://127.0.0.1:{port}/v1/chat/completions"
             for _, model in gb.GATEWAY_SIDES.values():  # warm up: connections, caches, clients
@@ -147,9 +165,9 @@ def main() -> None:
                 loadgen.run_sync(url, gb.body(model, False), auth, connections=8, requests=400)
         figures = compare(key, {side: server.pid for side, server in servers.items()}, args)
     finally:
-        for process in (*servers.values(), upstream):
+        for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in (*servers.values(), upstream):
+        for process in processes:
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
