@@ -44,6 +44,7 @@ class ClientClosed(ConnectionError):
     """`aclose()` was called: no more commands, no retry."""
 
 
+_LOST = "Connection to Redis was lost."
 _URL_KEYS = {"username", "password", "host", "port", "db", "path", "connection_class"}
 
 
@@ -81,7 +82,9 @@ class _Connection(asyncio.Protocol):
         self._reader = hiredis.Reader()
         self._waiting: deque[asyncio.Future] = deque()
         self._transport: asyncio.Transport | None = None
-        self._failure: ConnectionError = ConnectionError("Connection to Redis was lost.")
+        # What the waiters fail with when it goes: a new exception each (one instance raised in
+        # several tasks would collect all their tracebacks).
+        self._failure: tuple[type[ConnectionError], str] = (ConnectionError, _LOST)
         self.lost = False
 
     def connection_made(self, transport) -> None:
@@ -107,11 +110,12 @@ class _Connection(asyncio.Protocol):
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():
-                waiter.set_exception(self._failure)
+                kind, message = self._failure
+                waiter.set_exception(kind(message))
 
     def send(self, payload: bytes, replies: int = 1) -> list[asyncio.Future]:
         if not self.usable():
-            raise ConnectionError("Connection to Redis was lost.")
+            raise ConnectionError(_LOST)
         loop = asyncio.get_running_loop()
         waiters = [loop.create_future() for _ in range(replies)]
         self._waiting.extend(waiters)
@@ -121,9 +125,9 @@ class _Connection(asyncio.Protocol):
     def usable(self) -> bool:
         return not self.lost and self._transport is not None and not self._transport.is_closing()
 
-    def close(self, failure: ConnectionError | None = None) -> None:
+    def close(self, failure: type[ConnectionError] | None = None, message: str = _LOST) -> None:
         if failure is not None:
-            self._failure = failure
+            self._failure = (failure, message)
         self.lost = True
         if self._transport is not None:
             # abort, not close: close would first wait to flush unsent commands to a server that
@@ -193,7 +197,7 @@ class LeanRedis:
                 reply = await waiter
         except TimeoutError:
             # A stuck connection: fail everyone waiting on it now, without a retry each.
-            connection.close(StuckConnection("A command to Redis timed out."))
+            connection.close(StuckConnection, "A command to Redis timed out.")
             raise
         if isinstance(reply, hiredis.ReplyError):
             raise ResponseError(str(reply))

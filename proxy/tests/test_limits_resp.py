@@ -262,3 +262,15 @@ async def test_an_error_reply_raises_and_leaves_the_connection_usable(lean):
     with pytest.raises(ResponseError, match="boom"):
         await client.run_script(Script.of("return redis.error_reply('boom')"), keys=[], args=[])
     assert await client.execute(b"PING") == b"PONG"
+
+
+async def test_each_waiter_of_a_lost_connection_gets_its_own_exception():
+    from proxy.limits.resp import StuckConnection, _Connection
+
+    async with fake_server(lambda writer, data: None) as port:
+        _, connection = await asyncio.get_running_loop().create_connection(_Connection, "127.0.0.1", port)
+        first, second = connection.send(b"*1\r\n$4\r\nPING\r\n*1\r\n$4\r\nPING\r\n", replies=2)
+        connection.close(StuckConnection, "A command to Redis timed out.")
+        failures = await asyncio.gather(first, second, return_exceptions=True)
+    assert all(isinstance(failure, StuckConnection) for failure in failures)
+    assert failures[0] is not failures[1]  # one instance raised in two tasks would share tracebacks
