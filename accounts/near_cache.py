@@ -133,8 +133,7 @@ class NearCache:
 
     def clear(self) -> None:
         with self._lock:
-            self._entries.clear()
-            self._generation += 1
+            self._forget_all()
 
     # --- the subscription --------------------------------------------------------------------
 
@@ -159,6 +158,11 @@ class NearCache:
             self._entries.pop(key, None)
         self._generation += 1
 
+    def _forget_all(self) -> None:
+        """Drop every entry; a `put` racing with this (older generation) is refused."""
+        self._entries.clear()
+        self._generation += 1
+
     def _drop_subscription(self, why: str) -> None:
         if self._subscribed:
             logger.warning("auth near cache: subscription lost (%s); serving from the shared cache", why)
@@ -166,16 +170,14 @@ class NearCache:
             with contextlib.suppress(redis.RedisError, OSError):
                 self._pubsub.close()
         self._pubsub, self._subscriber, self._subscribed = None, None, False
-        self._entries.clear()
-        self._generation += 1
+        self._forget_all()
         self._connect_after = time.monotonic() + RECONNECT_EVERY_SECONDS
 
     def _after_fork_check(self) -> None:
         if self._pid != os.getpid():  # a forked child must not share the parent's sockets
             self._pid = os.getpid()
             self._pubsub, self._subscriber, self._publisher, self._subscribed = None, None, None, False
-            self._entries.clear()
-            self._generation += 1
+            self._forget_all()
 
     def _listen(self) -> bool:
         """Apply every invalidation already delivered; True if entries may be served. Lock held."""
@@ -222,8 +224,7 @@ class NearCache:
                 elif message["type"] == "subscribe" and not self._subscribed:
                     # Only ever on a new connection (redis-py's retries are off, so it never
                     # resubscribes behind our back): start from no entries.
-                    self._entries.clear()
-                    self._generation += 1
+                    self._forget_all()
                     self._subscribed = True
             if not self._ping_outstanding and now - self._heard_at >= PING_EVERY_SECONDS:
                 self._pubsub.ping()  # sent, not awaited: the PONG is read by a later call
