@@ -1,11 +1,20 @@
-"""Token estimates, used to reserve quota before a request goes upstream and as the documented
-fallback figure when an upstream reports no usage.
+"""Token counts before the upstream has answered: an estimate and a bound.
 
-The estimate is deliberately on the high side of real tokenisers (English averages ~4 characters
-per token; we count 3.5, plus per-message framing and a flat charge per image), so a reservation
-rarely undershoots what the upstream later reports.
+`estimate_input_tokens` is the typical figure (English averages ~4 characters per token; we count
+3.5, plus per-message framing and a flat charge per image). It checks the context window and is
+the documented fallback when an upstream reports no usage.
+
+`input_token_bound` is what a request reserves against token and money quotas: no supported
+tokeniser can count more. Byte-level BPE (OpenAI, Anthropic, Llama-family servers) and
+SentencePiece with byte fallback (Gemini, many open models) never produce more tokens than the
+text has UTF-8 bytes; the chat template adds a few tokens per message, tool definitions are
+rendered with a tool-use preamble (Anthropic documents ~350 tokens), and an image costs at most
+what the largest documented per-image formula gives (OpenAI patch-based models: 1,536 patches
+x 1.62). The typical estimate undershoots text such as one-letter words or CJK (about a token
+per character), and concurrent requests admitted on it could together pass a quota.
 """
 
+import json
 import math
 
 from proxy.providers.base import ChatRequest, Message
@@ -35,4 +44,39 @@ def estimate_input_tokens(request: ChatRequest) -> int:
         tokens += TOKENS_PER_TOOL_SPEC + estimate_text_tokens(
             tool.name + tool.description + str(tool.parameters)
         )
+    return tokens
+
+
+# The bound's overheads (see the module docstring).
+BOUND_TOKENS_PER_MESSAGE = 8  # role, name and separators in any vendor's chat template
+BOUND_REPLY_PRIMING = 8
+BOUND_TOKENS_PER_IMAGE = 2_500
+BOUND_TOOL_PREAMBLE = 600
+BOUND_TOKENS_PER_TOOL = 32
+
+
+def _utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass")) if text else 0
+
+
+def _message_bound(message: Message) -> int:
+    tokens = BOUND_TOKENS_PER_MESSAGE + _utf8_bytes(message.role) + _utf8_bytes(message.name or "")
+    tokens += _utf8_bytes(message.tool_call_id or "")
+    tokens += _utf8_bytes(message.text())
+    if isinstance(message.content, list):
+        tokens += BOUND_TOKENS_PER_IMAGE * sum(1 for part in message.content if part.type == "image")
+    for call in message.tool_calls:
+        tokens += BOUND_TOKENS_PER_TOOL + _utf8_bytes(call.id) + _utf8_bytes(call.name)
+        tokens += _utf8_bytes(call.arguments)
+    return tokens
+
+
+def input_token_bound(request: ChatRequest) -> int:
+    """The most input tokens `request` can cost upstream (what quotas reserve)."""
+    tokens = BOUND_REPLY_PRIMING + sum(_message_bound(message) for message in request.messages)
+    if request.tools:
+        tokens += BOUND_TOOL_PREAMBLE
+    for tool in request.tools:
+        schema = json.dumps(tool.parameters, ensure_ascii=False)
+        tokens += BOUND_TOKENS_PER_TOOL + _utf8_bytes(tool.name + tool.description + schema)
     return tokens

@@ -2,10 +2,10 @@
 
 The gateway, per request:
 
-    checks = limit_checks_for(principal=p, model_name=m, estimated_tokens=t, estimated_cost_micro_usd=c)
+    checks = limit_checks_for(principal=p, model_name=m, estimated_tokens=t, estimated_cost_units=c)
     reservation = await get_ledger().reserve(checks=checks, request_id=rid)   # LimitExceeded → 429
     ...call upstream...
-    await get_ledger().settle(reservation, tokens=actual_tokens, cost_micro_usd=actual_cost)
+    await get_ledger().settle(reservation, tokens=actual_tokens, cost_units=actual_cost)
     response headers: rate_limit_headers(reservation)
     GET /rate-limit, /user/quota: [status.as_dict() for status in await limits_snapshot(principal=p)]
 
@@ -34,14 +34,14 @@ from proxy.limits.policy import (
     limit_checks_for,
     token_scope,
     tokens_to_reserve,
-    usd_to_micro,
+    usd_to_cost_units,
     user_model_scope,
     user_scope,
 )
 from proxy.limits.redis_ledger import RedisLedger
 from proxy.limits.sqlite_ledger import SqliteLedger
 from proxy.limits.types import (
-    MICRO_USD_PER_USD,
+    COST_UNITS_PER_USD,
     Ledger,
     LimitCheck,
     LimitExceeded,
@@ -52,7 +52,7 @@ from proxy.limits.types import (
 )
 
 __all__ = [
-    "MICRO_USD_PER_USD",
+    "COST_UNITS_PER_USD",
     "Ledger",
     "LimitCheck",
     "LimitExceeded",
@@ -72,7 +72,7 @@ __all__ = [
     "tightest_request_limit",
     "token_scope",
     "tokens_to_reserve",
-    "usd_to_micro",
+    "usd_to_cost_units",
     "user_model_scope",
     "user_scope",
 ]
@@ -95,9 +95,7 @@ def get_ledger() -> Ledger:
 async def limits_snapshot(*, principal) -> list[LimitStatus]:
     """Every limit that applies to `principal` (user, token; not per-model) with used, remaining
     and reset time, without reserving: what `GET /rate-limit` and `/user/quota` show."""
-    checks = limit_checks_for(
-        principal=principal, model_name="", estimated_tokens=0, estimated_cost_micro_usd=0
-    )
+    checks = limit_checks_for(principal=principal, model_name="", estimated_tokens=0, estimated_cost_units=0)
     return await get_ledger().snapshot(checks=checks)
 
 

@@ -38,8 +38,8 @@ class MemoryLedger:
     async def reserve(self, *, checks: Sequence[LimitCheck], request_id: str) -> Reservation:
         return self.reserve_sync(checks=checks, request_id=request_id)
 
-    async def settle(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
-        self.settle_sync(reservation, tokens=tokens, cost_micro_usd=cost_micro_usd)
+    async def settle(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
+        self.settle_sync(reservation, tokens=tokens, cost_units=cost_units)
 
     async def snapshot(self, *, checks: Sequence[LimitCheck]) -> list[LimitStatus]:
         return self.snapshot_sync(checks=checks)
@@ -65,11 +65,11 @@ class MemoryLedger:
             statuses=statuses_for(plan, after),
         )
 
-    def settle_sync(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
-        _check_actuals(tokens, cost_micro_usd)
+    def settle_sync(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
+        _check_actuals(tokens, cost_units)
         if reservation.unlimited or reservation.settled:
             return
-        deltas = reservation.settle_deltas(tokens=tokens, cost_micro_usd=cost_micro_usd)
+        deltas = reservation.settle_deltas(tokens=tokens, cost_units=cost_units)
         with self._lock:
             expires = self._pending.pop(reservation.reservation_id, None)
             reservation.settled = True
@@ -139,9 +139,9 @@ class MemoryLedger:
 
 
 def _key(check: LimitCheck, window_id: str) -> str:
-    return f"{check.scope}|{check.kind}|{window_id}"
+    return f"{check.scope}|{check.kind.counter_name}|{window_id}"
 
 
-def _check_actuals(tokens: int, cost_micro_usd: int) -> None:
-    if tokens < 0 or cost_micro_usd < 0:
+def _check_actuals(tokens: int, cost_units: int) -> None:
+    if tokens < 0 or cost_units < 0:
         raise ValueError("Actual tokens and cost cannot be negative.")

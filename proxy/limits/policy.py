@@ -10,12 +10,12 @@ A request must fit ALL of them, so the stricter of the user's and the token's li
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_UP, Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from django.conf import settings
 
-from proxy.limits.types import MICRO_USD_PER_USD, LimitCheck, LimitKind
+from proxy.limits.types import COST_UNITS_PER_USD, LimitCheck, LimitKind
 
 FALLBACK_MAX_TOKENS_RESERVE = 4096
 
@@ -41,15 +41,17 @@ def user_model_scope(user_id: int | str, model_name: str) -> str:
     return f"user:{user_id}:model:{model_name}"
 
 
-def usd_to_micro(value: Decimal | int | float | str) -> int:
-    """USD (as stored in LimitSettings / model prices) → integer micro-dollars, rounded down."""
+def usd_to_cost_units(value: Decimal | int | float | str, *, round_up: bool = False) -> int:
+    """USD → integer cost units (10^-8 USD). Limits round down and costs up, so neither side of
+    a comparison can let a request through that the exact figures would refuse; amounts with at
+    most 8 decimal places (every record's cost, every limit setting) convert exactly."""
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
         raise ValueError(f"Not an amount of USD: {value!r}.") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError(f"Not an amount of USD: {value!r}.")
-    return int((amount * MICRO_USD_PER_USD).to_integral_value(rounding=ROUND_DOWN))
+    return int((amount * COST_UNITS_PER_USD).to_integral_value(rounding=ROUND_UP if round_up else ROUND_DOWN))
 
 
 def tokens_to_reserve(*, input_tokens: int, max_tokens: int | None, cap: int | None = None) -> int:
@@ -72,12 +74,12 @@ def limit_checks_for(
     principal: LimitedPrincipal,
     model_name: str,
     estimated_tokens: int,
-    estimated_cost_micro_usd: int,
+    estimated_cost_units: int,
     model_limits: Mapping[str, Any] | None = None,
 ) -> list[LimitCheck]:
     """Every check a request must pass. For a read-only view (`/rate-limit`, `/user/quota`) pass
     zero estimates and hand the checks to `Ledger.snapshot`."""
-    amounts = {"tokens": max(0, estimated_tokens), "micro_usd": max(0, estimated_cost_micro_usd)}
+    amounts = {"tokens": max(0, estimated_tokens), "cost_units": max(0, estimated_cost_units)}
     checks = _checks(user_scope(principal.user_id), effective_user_limits(principal.user_limits), amounts)
     if principal.token_id is not None:
         checks += _checks(token_scope(principal.token_id), principal.token_limits or {}, amounts)
@@ -92,7 +94,7 @@ def _checks(scope: str, limits: Mapping[str, Any], amounts: Mapping[str, int]) -
         value = limits.get(kind.value)
         if value is None:
             continue
-        limit = usd_to_micro(value) if kind.unit == "micro_usd" else int(value)
+        limit = usd_to_cost_units(value) if kind.unit == "cost_units" else int(value)
         checks.append(LimitCheck(kind=kind, scope=scope, limit=limit, amount=amounts.get(kind.unit, 1)))
     return checks
 

@@ -103,16 +103,16 @@ class RedisLedger:
             return self._unavailable_on_reserve(exc, request_id)
         return self._reservation_from(reply, plan, reservation_id, request_id)
 
-    async def settle(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
+    async def settle(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
         """Never raises for an unreachable store: the answer has been served by then. The estimate
         then stays counted (over-, never under-counting) and the slot frees at the stale timeout.
         Shielded, so a cancelled caller still settles."""
-        if tokens < 0 or cost_micro_usd < 0:
+        if tokens < 0 or cost_units < 0:
             raise ValueError("Actual tokens and cost cannot be negative.")
         if reservation.unlimited or reservation.settled or not _needs_settle(reservation.checks):
             reservation.settled = True
             return
-        keys, args = self._settle_keys_args(reservation, tokens=tokens, cost_micro_usd=cost_micro_usd)
+        keys, args = self._settle_keys_args(reservation, tokens=tokens, cost_units=cost_units)
         await asyncio.shield(self._keep(self._run_settle(reservation, keys, args)))
 
     async def drain(self) -> None:
@@ -170,7 +170,7 @@ class RedisLedger:
             reservation = self._reservation_from(reply, plan, reservation_id, request_id)
         except Exception:  # noqa: BLE001 (refused or unreachable: nothing was reserved)
             return
-        await self._run_settle(reservation, *self._settle_keys_args(reservation, tokens=0, cost_micro_usd=0))
+        await self._run_settle(reservation, *self._settle_keys_args(reservation, tokens=0, cost_units=0))
 
     async def _run_settle(self, reservation: Reservation, keys: list[str], args: list[str | int]) -> None:
         try:
@@ -196,7 +196,7 @@ class RedisLedger:
     def _key(self, check: LimitCheck, window_id: str) -> str:
         if check.kind.is_concurrency:
             return f"{self._prefix}{check.scope}:inflight"
-        return f"{self._prefix}{check.scope}:{check.kind}:{window_id}"
+        return f"{self._prefix}{check.scope}:{check.kind.counter_name}:{window_id}"
 
     def _marker_key(self, reservation_id: str) -> str:
         return f"{self._prefix}res:{reservation_id}"
@@ -214,9 +214,9 @@ class RedisLedger:
         return args
 
     def _settle_keys_args(
-        self, reservation: Reservation, *, tokens: int, cost_micro_usd: int
+        self, reservation: Reservation, *, tokens: int, cost_units: int
     ) -> tuple[list[str], list[str | int]]:
-        deltas = reservation.settle_deltas(tokens=tokens, cost_micro_usd=cost_micro_usd)
+        deltas = reservation.settle_deltas(tokens=tokens, cost_units=cost_units)
         keys: list[str] = []
         args: list[str | int] = [reservation.reservation_id]
         for check, window_id, delta in zip(reservation.checks, reservation.windows, deltas, strict=True):

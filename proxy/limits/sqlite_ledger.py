@@ -50,8 +50,8 @@ class SqliteLedger:
     async def reserve(self, *, checks: Sequence[LimitCheck], request_id: str) -> Reservation:
         return self.reserve_sync(checks=checks, request_id=request_id)
 
-    async def settle(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
-        self.settle_sync(reservation, tokens=tokens, cost_micro_usd=cost_micro_usd)
+    async def settle(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
+        self.settle_sync(reservation, tokens=tokens, cost_units=cost_units)
 
     async def snapshot(self, *, checks: Sequence[LimitCheck]) -> list[LimitStatus]:
         return self.snapshot_sync(checks=checks)
@@ -84,12 +84,12 @@ class SqliteLedger:
             statuses=statuses_for(plan, after),
         )
 
-    def settle_sync(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
-        if tokens < 0 or cost_micro_usd < 0:
+    def settle_sync(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
+        if tokens < 0 or cost_units < 0:
             raise ValueError("Actual tokens and cost cannot be negative.")
         if reservation.unlimited or reservation.settled:
             return
-        deltas = reservation.settle_deltas(tokens=tokens, cost_micro_usd=cost_micro_usd)
+        deltas = reservation.settle_deltas(tokens=tokens, cost_units=cost_units)
         now = self._clock()
         with self._transaction() as db:
             gone = db.execute(
@@ -179,4 +179,4 @@ class SqliteLedger:
 
 
 def _key(check: LimitCheck, window_id: str) -> str:
-    return f"{check.scope}|{check.kind}|{window_id}"
+    return f"{check.scope}|{check.kind.counter_name}|{window_id}"

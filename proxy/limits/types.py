@@ -1,7 +1,10 @@
 """The vocabulary of limits: kinds, checks, statuses, reservations, the two errors, the Ledger protocol.
 
-Every figure is an integer in its own unit: requests, tokens, micro-dollars (1 USD = 1_000_000)
-or concurrent requests. Integers keep the Redis and in-process ledgers exact and identical.
+Every figure is an integer in its own unit: requests, tokens, cost units or concurrent requests.
+A cost unit is 10^-8 USD, the precision of a usage record's `cost_usd`, so a settled cost is the
+record's cost exactly and the quota views add up to the same figure as the records (micro-dollars,
+the unit before, rounded each request down and let small requests through for free). Integers keep
+the Redis and in-process ledgers exact and identical.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Protocol, runtime_checkable
 
 from guardflow_site.errors import GuardflowError
 
-MICRO_USD_PER_USD = 1_000_000
+COST_UNITS_PER_USD = 100_000_000
 
 
 class LimitKind(StrEnum):
@@ -37,11 +40,17 @@ class LimitKind(StrEnum):
     @property
     def is_quota(self) -> bool:
         """Token and money limits are quotas (OpenAI `insufficient_quota`); the rest are rates."""
-        return self.unit in {"tokens", "micro_usd"}
+        return self.unit in {"tokens", "cost_units"}
 
     @property
     def is_concurrency(self) -> bool:
         return self is LimitKind.MAX_CONCURRENT_REQUESTS
+
+    @property
+    def counter_name(self) -> str:
+        """The kind as it appears in ledger keys. Money counters carry their unit, so counters
+        kept in micro-dollars by an earlier version are never read as cost units."""
+        return f"{self.value}.e8" if self.unit == "cost_units" else self.value
 
 
 _UNIT_BY_KIND = {
@@ -50,8 +59,8 @@ _UNIT_BY_KIND = {
     LimitKind.REQUESTS_PER_DAY: "requests",
     LimitKind.TOKENS_PER_DAY: "tokens",
     LimitKind.TOKENS_PER_MONTH: "tokens",
-    LimitKind.USD_PER_DAY: "micro_usd",
-    LimitKind.USD_PER_MONTH: "micro_usd",
+    LimitKind.USD_PER_DAY: "cost_units",
+    LimitKind.USD_PER_MONTH: "cost_units",
     LimitKind.MAX_CONCURRENT_REQUESTS: "concurrent_requests",
 }
 
@@ -60,7 +69,7 @@ _UNIT_BY_KIND = {
 class LimitCheck:
     """One limit that applies to a request: `scope` is who it counts for (`user:42`, `token:7`,
     `user:42:model:gpt-4o`, any string), `limit` the ceiling and `amount` what this request
-    reserves against it (1 for requests and concurrency, estimated tokens, estimated micro-USD)."""
+    reserves against it (1 for requests and concurrency, estimated tokens, estimated cost units)."""
 
     kind: LimitKind
     scope: str
@@ -87,8 +96,8 @@ class LimitStatus:
         return max(0, self.limit - self.used)
 
     def as_dict(self) -> dict:
-        """JSON-ready; money is shown in USD (the ledger counts micro-dollars)."""
-        scale = MICRO_USD_PER_USD if self.kind.unit == "micro_usd" else 1
+        """JSON-ready; money is shown in USD (the ledger counts cost units)."""
+        scale = COST_UNITS_PER_USD if self.kind.unit == "cost_units" else 1
         return {
             "kind": str(self.kind),
             "scope": self.scope,
@@ -101,7 +110,7 @@ class LimitStatus:
 
 
 def _scaled(value: int, scale: int) -> int | float:
-    return value if scale == 1 else round(value / scale, 6)
+    return value if scale == 1 else round(value / scale, 8)
 
 
 @dataclass(slots=True)
@@ -121,9 +130,9 @@ class Reservation:
     def without_limits(cls, request_id: str) -> Reservation:
         return cls(reservation_id=f"{request_id}:unlimited", request_id=request_id, unlimited=True)
 
-    def settle_deltas(self, *, tokens: int, cost_micro_usd: int) -> list[int]:
+    def settle_deltas(self, *, tokens: int, cost_units: int) -> list[int]:
         """Per check: how far the counter moves when the real figures replace the estimates."""
-        actual = {"tokens": tokens, "micro_usd": cost_micro_usd}
+        actual = {"tokens": tokens, "cost_units": cost_units}
         return [actual[check.kind.unit] - check.amount if check.kind.is_quota else 0 for check in self.checks]
 
 
@@ -164,16 +173,22 @@ def _refusal_message(check: LimitCheck, used: int, retry_after: int) -> str:
     what = "Quota exceeded" if check.kind.is_quota else "Rate limit exceeded"
     if check.kind.is_concurrency:
         detail = f"{used} of {check.limit} concurrent requests already running"
-    elif check.kind.unit == "micro_usd":
+    elif check.kind.unit == "cost_units":
         detail = (
-            f"used ${used / MICRO_USD_PER_USD:.6f} of ${check.limit / MICRO_USD_PER_USD:.6f}, "
-            f"this request may cost up to ${check.amount / MICRO_USD_PER_USD:.6f}"
+            f"used ${_usd(used)} of ${_usd(check.limit)}, this request may cost up to ${_usd(check.amount)}"
         )
     elif check.kind.unit == "tokens":
         detail = f"used {used} of {check.limit} tokens, this request may use up to {check.amount}"
     else:
         detail = f"{used} of {check.limit} requests used"
     return f"{what}: {check.kind} for {check.scope} ({detail}). Retry after {retry_after} s."
+
+
+def _usd(units: int) -> str:
+    """Cost units as a dollar figure with the digits that matter: 0.0001, 1.50, 0.00000645."""
+    text = f"{units / COST_UNITS_PER_USD:.8f}".rstrip("0")
+    whole, _, cents = text.partition(".")
+    return f"{whole}.{cents.ljust(2, '0')}"
 
 
 class LimitsUnavailable(GuardflowError):
@@ -200,6 +215,6 @@ class Ledger(Protocol):
 
     async def reserve(self, *, checks: Sequence[LimitCheck], request_id: str) -> Reservation: ...
 
-    async def settle(self, reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None: ...
+    async def settle(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None: ...
 
     async def snapshot(self, *, checks: Sequence[LimitCheck]) -> list[LimitStatus]: ...

@@ -16,7 +16,7 @@ Deployment `options` understood by the providers (all optional):
 - `default_max_tokens` (anthropic): max_tokens when the request has none (default 4096).
 - `sampling_params: true` (anthropic): forward temperature / top_p (dropped by default: the
   current Messages API has no sampling parameters).
-- `token_delay_ms`, `fail`, `fail_after_chunks` (mock): see `proxy.providers.mock`.
+- `token_delay_ms`, `fail`, `fail_after_chunks`, `input_tokens` (mock): see `proxy.providers.mock`.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ pieces (one per word), so `output_tokens <= max_tokens` always holds.
 `target.options` knobs:
 - `token_delay_ms` (default 0): pause between streamed pieces (and the same total for `complete`);
 - `fail`: `"retryable"` | `"fatal"` | `"timeout"` — fail before answering;
-- `fail_after_chunks`: raise a ProviderError mid-stream after that many chunks.
+- `fail_after_chunks`: raise a ProviderError mid-stream after that many chunks;
+- `input_tokens`: `"utf8_bytes"` reports one input token per byte of message text (a tokeniser
+  at its worst, as on CJK text or one-letter words) instead of characters / 4.
 
 Tool calls: when tools are offered and `tool_choice` is "required" or names a tool, or the last user
 message says "call <tool name>", the mock calls that tool (or the first one) with arguments built
@@ -97,10 +99,13 @@ class _Plan:
         return "".join(self.pieces)
 
 
-def _plan(request: ChatRequest) -> _Plan:
+def _plan(request: ChatRequest, target: DeploymentTarget) -> _Plan:
     prompt = "\n".join(m.text() for m in request.messages)
     digest = hashlib.sha256(prompt.encode()).hexdigest()[:16]
-    input_tokens = max(1, estimate_tokens(prompt))
+    if target.options.get("input_tokens") == "utf8_bytes":
+        input_tokens = max(1, len(prompt.encode()))
+    else:
+        input_tokens = max(1, estimate_tokens(prompt))
     tool = _called_tool(request)
     if tool is not None:
         call = ToolCall(id=f"call_mock_{digest}", name=tool.name, arguments=tool_arguments(tool))
@@ -144,7 +149,7 @@ class MockProvider(Provider):
         failure = _failure(target)
         if failure is not None:
             raise failure
-        plan = _plan(request)
+        plan = _plan(request, target)
         delay = _delay_seconds(target)
         if delay:
             # As long as the stream of the same answer takes (it sleeps between chunks).
@@ -162,7 +167,7 @@ class MockProvider(Provider):
         failure = _failure(target)
         if failure is not None:
             raise failure
-        plan = _plan(request)
+        plan = _plan(request, target)
         fail_after = target.options.get("fail_after_chunks")
         delay = _delay_seconds(target)
         for sent, chunk in enumerate(self._chunks(plan)):

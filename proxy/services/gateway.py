@@ -22,7 +22,7 @@ from django.conf import settings
 
 from guardflow_site.errors import GuardflowError
 from proxy.formats import ParsedChatRequest
-from proxy.limits.policy import tokens_to_reserve
+from proxy.limits.policy import tokens_to_reserve, usd_to_cost_units
 from proxy.providers import get_provider
 from proxy.providers.base import ChatResult, ProviderError, StreamChunk, ToolCall, Usage
 from proxy.registry import ModelEntry, RegistrySnapshot, TaskEntry, aregistry_snapshot
@@ -30,12 +30,10 @@ from proxy.routing import deployment_target, route_order, route_report_failure, 
 from proxy.services import guard_bridge, limits_bridge
 from proxy.services.loop import background_run
 from proxy.services.refusal import GatewayRejected
-from proxy.tokens import estimate_input_tokens, estimate_text_tokens
+from proxy.tokens import estimate_input_tokens, estimate_text_tokens, input_token_bound
 from usage.services import UsageRecordData, email_hash, usage_cost, usage_record_submit
 
 logger = logging.getLogger("guardflow.gateway")
-
-MICRO = Decimal(1_000_000)
 
 
 @dataclass
@@ -190,17 +188,20 @@ async def gateway_admit(call: GatewayCall) -> Admission:
         _check_capabilities(model, call, input_estimate)
         verdict = await guard_bridge.screen(call=call, task=task)
         guard_bridge.raise_if_blocked(verdict)
+        # Quotas reserve the bound, not the estimate: with max_tokens set, no mix of concurrent
+        # requests can then settle past a quota, whatever the upstream's tokeniser counts.
+        input_bound = input_token_bound(call.parsed.request)
         reserved_tokens = tokens_to_reserve(
-            input_tokens=input_estimate,
+            input_tokens=input_bound,
             max_tokens=call.parsed.request.max_tokens,
             cap=model.max_output_tokens,
         )
-        reserved_cost = _cost(model, input_estimate, reserved_tokens - input_estimate)
+        reserved_cost = _cost(model, input_bound, reserved_tokens - input_bound)
         reservation, rate_headers = await limits_bridge.reserve(
             call=call,
             model_name=model.name,
             tokens=reserved_tokens,
-            cost_micro_usd=int(reserved_cost * MICRO),
+            cost_units=usd_to_cost_units(reserved_cost, round_up=True),
         )
     except GuardflowError as exc:
         _record_refusal(call, model=model, task=task, verdict=verdict, error=exc)
@@ -447,7 +448,7 @@ async def _finish(
     usage_record_submit(data)
     guard_bridge.record_outcome(call=call, verdict=admission.verdict, http_status=http_status)
     settle = limits_bridge.settle(
-        admission.reservation, tokens=usage.total_tokens, cost_micro_usd=int(cost * MICRO)
+        admission.reservation, tokens=usage.total_tokens, cost_units=usd_to_cost_units(cost, round_up=True)
     )
     if settle_later:
         background_run(settle, what="limits settle")

@@ -7,7 +7,7 @@ from proxy.limits.types import Reservation
 
 
 async def reserve(
-    *, call, model_name: str, tokens: int, cost_micro_usd: int
+    *, call, model_name: str, tokens: int, cost_units: int
 ) -> tuple[Reservation, dict[str, str]]:
     """Reserve the worst case of this request against every limit that applies, atomically.
     Raises LimitExceeded (429) or LimitsUnavailable (503)."""
@@ -15,19 +15,11 @@ async def reserve(
         principal=call.principal,
         model_name=model_name,
         estimated_tokens=tokens,
-        estimated_cost_micro_usd=cost_micro_usd,
+        estimated_cost_units=cost_units,
     )
     reservation = await get_ledger().reserve(checks=checks, request_id=call.request_id)
     return reservation, rate_limit_headers(reservation)
 
 
-async def settle(reservation: Reservation, *, tokens: int, cost_micro_usd: int) -> None:
-    await get_ledger().settle(reservation, tokens=tokens, cost_micro_usd=cost_micro_usd)
-
-
-async def snapshot(*, principal) -> list[dict]:
-    """Every limit that applies to the caller, with used / remaining / reset, without reserving."""
-    checks = limit_checks_for(
-        principal=principal, model_name="", estimated_tokens=0, estimated_cost_micro_usd=0
-    )
-    return [status.as_dict() for status in await get_ledger().snapshot(checks=checks)]
+async def settle(reservation: Reservation, *, tokens: int, cost_units: int) -> None:
+    await get_ledger().settle(reservation, tokens=tokens, cost_units=cost_units)

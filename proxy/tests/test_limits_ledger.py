@@ -227,14 +227,14 @@ async def test_settle_replaces_the_estimate_by_the_actual_figures(ledger):
     ]
     reservation = await ledger.reserve(checks=checks, request_id="r")
     assert await used(ledger, checks) == [1, 4000, 9000]
-    await ledger.settle(reservation, tokens=1234, cost_micro_usd=2500)
+    await ledger.settle(reservation, tokens=1234, cost_units=2500)
     assert await used(ledger, checks) == [1, 1234, 2500]
 
 
 async def test_settle_can_charge_more_than_was_reserved(ledger):
     checks = [check(K.TOKENS_PER_DAY, 1000, 100)]
     reservation = await ledger.reserve(checks=checks, request_id="r")
-    await ledger.settle(reservation, tokens=1500, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=1500, cost_units=0)
     assert await used(ledger, checks) == [1500]
     with pytest.raises(LimitExceeded):
         await ledger.reserve(checks=checks, request_id="next")
@@ -244,9 +244,9 @@ async def test_settle_is_idempotent_even_through_a_copy(ledger):
     checks = [check(K.TOKENS_PER_DAY, 10_000, 4000), check(K.USD_PER_MONTH, 10**6, 700)]
     reservation = await ledger.reserve(checks=checks, request_id="r")
     copy = dataclasses.replace(reservation)
-    await ledger.settle(reservation, tokens=100, cost_micro_usd=10)
-    await ledger.settle(reservation, tokens=100, cost_micro_usd=10)
-    await ledger.settle(copy, tokens=100, cost_micro_usd=10)
+    await ledger.settle(reservation, tokens=100, cost_units=10)
+    await ledger.settle(reservation, tokens=100, cost_units=10)
+    await ledger.settle(copy, tokens=100, cost_units=10)
     assert await used(ledger, checks) == [100, 10]
 
 
@@ -257,7 +257,7 @@ async def test_a_failed_request_settled_with_zero_still_counts_as_a_request(ledg
         check(K.USD_PER_DAY, 10**6, 90),
     ]
     reservation = await ledger.reserve(checks=checks, request_id="r")
-    await ledger.settle(reservation, tokens=0, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=0, cost_units=0)
     assert await used(ledger, checks) == [1, 0, 0]
 
 
@@ -283,7 +283,7 @@ async def test_counters_never_go_below_zero(ledger):
     checks = [check(K.TOKENS_PER_DAY, 10_000, 500)]
     reservation = await ledger.reserve(checks=checks, request_id="a")
     await force_counter(ledger, checks[0], 100)
-    await ledger.settle(reservation, tokens=20, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=20, cost_units=0)
     assert await used(ledger, checks) == [0]
 
 
@@ -292,14 +292,14 @@ async def test_settle_after_the_window_ended_does_not_touch_the_new_window(ledge
     reservation = await ledger.reserve(checks=checks, request_id="late")
     clock.now = datetime(2026, 11, 22, 0, 0, 5, tzinfo=UTC).timestamp()
     await ledger.reserve(checks=[check(K.TOKENS_PER_DAY, 1000, 300)], request_id="new-day")
-    await ledger.settle(reservation, tokens=0, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=0, cost_units=0)
     assert await used(ledger, checks) == [300]
 
 
 async def test_settle_rejects_negative_figures(ledger):
     reservation = await ledger.reserve(checks=[check(K.TOKENS_PER_DAY, 100, 10)], request_id="r")
     with pytest.raises(ValueError):
-        await ledger.settle(reservation, tokens=-1, cost_micro_usd=0)
+        await ledger.settle(reservation, tokens=-1, cost_units=0)
 
 
 # --- concurrency slots --------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ async def test_settle_releases_the_concurrency_slot(ledger):
     with pytest.raises(LimitExceeded) as refused:
         await ledger.reserve(checks=checks, request_id="b")
     assert refused.value.retry_after == 1 and refused.value.reset_at is None
-    await ledger.settle(reservation, tokens=0, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=0, cost_units=0)
     assert await used(ledger, checks) == [0]
     await ledger.reserve(checks=checks, request_id="c")
 
@@ -320,7 +320,7 @@ async def test_the_same_request_id_twice_holds_two_slots(ledger):
     checks = [check(K.MAX_CONCURRENT_REQUESTS, 5)]
     first = await ledger.reserve(checks=checks, request_id="same")
     await ledger.reserve(checks=checks, request_id="same")
-    await ledger.settle(first, tokens=0, cost_micro_usd=0)
+    await ledger.settle(first, tokens=0, cost_units=0)
     assert await used(ledger, checks) == [1]
 
 
@@ -344,7 +344,7 @@ async def test_snapshot_reports_without_reserving(ledger):
     checks = [
         check(K.REQUESTS_PER_MINUTE, 60),
         check(K.TOKENS_PER_MONTH, 100_000, 2500),
-        check(K.USD_PER_DAY, 2_000_000, 1_500_000),
+        check(K.USD_PER_DAY, 200_000_000, 150_000_000),
         check(K.MAX_CONCURRENT_REQUESTS, 4),
     ]
     await ledger.reserve(checks=checks, request_id="r")
@@ -403,7 +403,7 @@ async def test_64_concurrent_reserves_and_settles_keep_the_books_exact(ledger):
         except LimitExceeded:
             return False
         await asyncio.sleep(0)
-        await ledger.settle(reservation, tokens=50, cost_micro_usd=0)
+        await ledger.settle(reservation, tokens=50, cost_units=0)
         return True
 
     done = sum(await asyncio.gather(*(one(n) for n in range(64))))

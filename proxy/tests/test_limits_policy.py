@@ -25,7 +25,7 @@ from proxy.limits import (
     rate_limit_headers,
     reset_ledger,
     tokens_to_reserve,
-    usd_to_micro,
+    usd_to_cost_units,
 )
 
 K = LimitKind
@@ -54,7 +54,7 @@ def test_user_defaults_fill_unset_fields_and_own_values_win():
         ),
         model_name="mock",
         estimated_tokens=1200,
-        estimated_cost_micro_usd=340,
+        estimated_cost_units=340,
     )
     got = by_scope_kind(checks)
     assert set(got) == {
@@ -64,7 +64,7 @@ def test_user_defaults_fill_unset_fields_and_own_values_win():
     }
     assert got["user:1", K.REQUESTS_PER_MINUTE] == LimitCheck(K.REQUESTS_PER_MINUTE, "user:1", 30, 1)
     assert got["user:1", K.TOKENS_PER_DAY] == LimitCheck(K.TOKENS_PER_DAY, "user:1", 50_000, 1200)
-    assert got["user:1", K.USD_PER_DAY] == LimitCheck(K.USD_PER_DAY, "user:1", 5_000_000, 340)
+    assert got["user:1", K.USD_PER_DAY] == LimitCheck(K.USD_PER_DAY, "user:1", 500_000_000, 340)
 
 
 @override_settings(GATEWAY_DEFAULT_LIMITS={**NO_DEFAULTS, "requests_per_minute": 600})
@@ -78,7 +78,7 @@ def test_a_token_adds_only_the_limits_it_sets():
         },
     )
     got = by_scope_kind(
-        limit_checks_for(principal=caller, model_name="m", estimated_tokens=10, estimated_cost_micro_usd=7)
+        limit_checks_for(principal=caller, model_name="m", estimated_tokens=10, estimated_cost_units=7)
     )
     assert set(got) == {
         ("user:1", K.REQUESTS_PER_MINUTE),
@@ -86,7 +86,7 @@ def test_a_token_adds_only_the_limits_it_sets():
         ("token:9", K.USD_PER_MONTH),
         ("token:9", K.MAX_CONCURRENT_REQUESTS),
     }
-    assert got["token:9", K.USD_PER_MONTH].limit == 250_000
+    assert got["token:9", K.USD_PER_MONTH].limit == 25_000_000
     assert got["token:9", K.USD_PER_MONTH].amount == 7
     assert got["token:9", K.MAX_CONCURRENT_REQUESTS].amount == 1
 
@@ -95,8 +95,7 @@ def test_a_token_adds_only_the_limits_it_sets():
 def test_no_limits_anywhere_means_no_checks_and_a_jwt_has_no_token_scope():
     caller = Caller(token_id=None, token_limits={"requests_per_minute": 1})
     assert (
-        limit_checks_for(principal=caller, model_name="m", estimated_tokens=1, estimated_cost_micro_usd=1)
-        == []
+        limit_checks_for(principal=caller, model_name="m", estimated_tokens=1, estimated_cost_units=1) == []
     )
 
 
@@ -106,7 +105,7 @@ def test_per_model_limits_get_their_own_scope():
         principal=Caller(user_id=4, user_limits=None),
         model_name="gpt-4o",
         estimated_tokens=900,
-        estimated_cost_micro_usd=0,
+        estimated_cost_units=0,
         model_limits={"tokens_per_month": 1_000_000},
     )
     assert checks == [LimitCheck(K.TOKENS_PER_MONTH, "user:4:model:gpt-4o", 1_000_000, 900)]
@@ -117,7 +116,7 @@ async def test_the_stricter_limit_wins_end_to_end():
     caller = Caller(token_id=2, user_limits={"requests_per_hour": 100}, token_limits={"requests_per_hour": 2})
     with override_settings(GATEWAY_DEFAULT_LIMITS=NO_DEFAULTS):
         checks = limit_checks_for(
-            principal=caller, model_name="m", estimated_tokens=1, estimated_cost_micro_usd=0
+            principal=caller, model_name="m", estimated_tokens=1, estimated_cost_units=0
         )
     await ledger.reserve(checks=checks, request_id="1")
     await ledger.reserve(checks=checks, request_id="2")
@@ -135,17 +134,29 @@ def test_tokens_to_reserve_uses_max_tokens_else_the_model_cap_else_the_setting()
 
 
 @pytest.mark.parametrize(
-    ("value", "micro"),
-    [(Decimal("1.5"), 1_500_000), ("0.0001", 100), (2, 2_000_000), (Decimal("0.0000009"), 0), (0.1, 100_000)],
+    ("value", "units"),
+    [
+        (Decimal("1.5"), 150_000_000),
+        ("0.0001", 10_000),
+        (2, 200_000_000),
+        (Decimal("0.00000645"), 645),  # a record's cost converts exactly: 8 decimal places
+        (Decimal("0.000000009"), 0),
+        (0.1, 10_000_000),
+    ],
 )
-def test_usd_to_micro(value, micro):
-    assert usd_to_micro(value) == micro
+def test_usd_to_cost_units(value, units):
+    assert usd_to_cost_units(value) == units
+
+
+def test_costs_round_up_so_a_tiny_request_is_never_free():
+    assert usd_to_cost_units(Decimal("0.000000009"), round_up=True) == 1
+    assert usd_to_cost_units(Decimal("0.00000645"), round_up=True) == 645
 
 
 @pytest.mark.parametrize("value", ["-1", "abc", "NaN", "Infinity"])
-def test_usd_to_micro_rejects_nonsense(value):
+def test_usd_to_cost_units_rejects_nonsense(value):
     with pytest.raises(ValueError):
-        usd_to_micro(value)
+        usd_to_cost_units(value)
 
 
 @pytest.mark.skipif(
@@ -186,7 +197,7 @@ async def test_limits_snapshot_shows_what_the_principal_has_used(fresh_ledger):
         LIMITS_BACKEND="memory", GATEWAY_DEFAULT_LIMITS={**NO_DEFAULTS, "requests_per_minute": 60}
     ):
         checks = limit_checks_for(
-            principal=caller, model_name="m", estimated_tokens=300, estimated_cost_micro_usd=0
+            principal=caller, model_name="m", estimated_tokens=300, estimated_cost_units=0
         )
         await get_ledger().reserve(checks=checks, request_id="r")
         shown = {

@@ -64,7 +64,7 @@ async def test_unreachable_redis_fails_open_when_configured_and_says_so(caplog):
         reservation = await ledger.reserve(checks=CHECKS, request_id="r")
     assert reservation.unlimited and reservation.checks == ()
     assert "UNLIMITED" in caplog.text
-    await ledger.settle(reservation, tokens=5, cost_micro_usd=5)  # nothing to settle, no error
+    await ledger.settle(reservation, tokens=5, cost_units=5)  # nothing to settle, no error
 
 
 async def test_settle_with_redis_gone_does_not_raise(caplog):
@@ -74,7 +74,7 @@ async def test_settle_with_redis_gone_does_not_raise(caplog):
     reservation = Reservation(
         reservation_id="r:1", request_id="r", checks=tuple(CHECKS), windows=("202611211020", "20261121")
     )
-    await ledger.settle(reservation, tokens=3, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=3, cost_units=0)
     assert not reservation.settled
     assert "settling" in caplog.text
 
@@ -106,7 +106,7 @@ async def test_keys_carry_the_prefix_and_expire_after_their_window(raw_redis):
     assert until_midnight < await client.ttl(day_key) <= until_midnight + 120
     assert 900 < await client.ttl(inflight_key) <= 900 + 60
     assert await client.ttl(marker_key) > 0
-    await ledger.settle(reservation, tokens=4, cost_micro_usd=0)
+    await ledger.settle(reservation, tokens=4, cost_units=0)
     assert not await client.exists(marker_key)
     assert await client.zcard(inflight_key) == 0
     assert await client.get(day_key) == "4"
@@ -121,7 +121,7 @@ async def test_requests_without_quota_or_concurrency_leave_nothing_to_settle(raw
     ledger = RedisLedger(url=redis_url(), prefix=prefix, clock=lambda: START)
     reservation = await ledger.reserve(checks=[CHECKS[0]], request_id="req")
     assert await client.keys(f"{prefix}res:*") == []
-    await ledger.settle(reservation, tokens=1, cost_micro_usd=1)
+    await ledger.settle(reservation, tokens=1, cost_units=1)
     assert await client.get(f"{prefix}user:1:requests_per_minute:202611211020") == "1"
     await ledger.aclose()
 
@@ -218,7 +218,7 @@ async def test_a_caller_cancelled_mid_settle_still_settles(raw_redis):
         LimitCheck(K.TOKENS_PER_DAY, "user:1", 1000, 900),
     ]
     reservation = await ledger.reserve(checks=checks, request_id="r")
-    caller = asyncio.ensure_future(ledger.settle(reservation, tokens=5, cost_micro_usd=0))
+    caller = asyncio.ensure_future(ledger.settle(reservation, tokens=5, cost_units=0))
     await asyncio.sleep(0)
     caller.cancel()
     with pytest.raises(asyncio.CancelledError):
@@ -312,7 +312,7 @@ def test_two_processes_sharing_redis_enforce_one_quota_exactly(sync_redis):
     admitted = [int(out.strip()) for out, _ in outputs]
     assert sum(admitted) == 100, admitted
     assert int(sync.get(f"{prefix}user:1:tokens_per_day:20261121")) == 1000
-    assert int(sync.get(f"{prefix}user:1:usd_per_month:202611")) == 700
+    assert int(sync.get(f"{prefix}user:1:usd_per_month.e8:202611")) == 700
     assert int(sync.get(f"{prefix}token:1:requests_per_minute:202611211020")) == 100
 
 
