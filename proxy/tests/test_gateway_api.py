@@ -224,6 +224,71 @@ async def test_concurrent_requests_never_overshoot_the_token_quota(member, api_t
     assert sum(r.input_tokens + r.output_tokens for r in all_records) == used
 
 
+async def test_text_a_tokeniser_counts_high_still_cannot_overshoot_the_quota(
+    member, api_token_factory, mock_model
+):
+    # One-letter words and CJK cost about a token per character: far more than the typical
+    # estimate of characters / 3.5. The upstream here counts a token per byte, the worst any
+    # supported tokeniser does; the reservation must still hold every admitted request.
+    await sync_to_async(_model_with_deployments)(
+        "wide",
+        [
+            {
+                "provider": "mock",
+                "upstream_model": "wide",
+                "options": {"token_delay_ms": 2, "input_tokens": "utf8_bytes"},
+            }
+        ],
+    )
+    quota = 2000
+    value, _ = await sync_to_async(api_token_factory)(member, tokens_per_day=quota)
+    prompts = [" ".join(["a"] * 100), "漢字" * 40]  # 199 and 240 bytes
+    responses = await asyncio.gather(
+        *(
+            post(CHAT, value, body(model="wide", max_tokens=16, messages=[{"role": "user", "content": p}]))
+            for p in prompts * 16
+        )
+    )
+    ok = [r for r in responses if r.status_code == 200]
+    assert ok and len(ok) < 32, [r.status_code for r in responses]
+    assert {r.status_code for r in responses} == {200, 429}
+    used = sum(r.json()["usage"]["total_tokens"] for r in ok)
+    assert used <= quota
+    assert sum(r.json()["usage"]["prompt_tokens"] for r in ok) >= 199 * len(ok)  # the bytes were counted
+    quota_view = await AsyncClient().get("/api/v1/user/quota", headers={"Authorization": f"Bearer {value}"})
+    tokens = next(lim for lim in quota_view.json()["limits"] if lim["kind"] == "tokens_per_day")
+    assert tokens["used"] == used
+
+
+async def test_usd_budget_counts_every_fraction_of_a_cent(member, api_token_factory, mock_model):
+    # Costs far below a micro-dollar each must add up, in the ledger exactly as in the records.
+    await sync_to_async(model_upsert)(
+        data={
+            "name": "cheap",
+            "input_price_per_mtok": "0.15",
+            "output_price_per_mtok": "0.60",
+            "deployments": [{"provider": "mock", "upstream_model": "cheap"}],
+        }
+    )
+    value, _ = await sync_to_async(api_token_factory)(member, usd_per_day=Decimal("0.0001"))
+    statuses = []
+    for _ in range(200):  # about 74 requests at $0.00000135 each fit
+        response = await post(
+            CHAT, value, body(model="cheap", max_tokens=2, messages=[{"role": "user", "content": "hi"}])
+        )
+        statuses.append(response.status_code)
+        if response.status_code == 429:
+            assert response.json()["error"]["code"] == "insufficient_quota"
+            assert "usd_per_day" in response.json()["error"]["message"]
+            break
+    assert statuses[-1] == 429, "a $0.0001 budget must run out"
+    spent = sum(r.cost_usd for r in await sync_to_async(records)())
+    assert 0 < spent <= Decimal("0.0001")
+    quota_view = await AsyncClient().get("/api/v1/user/quota", headers={"Authorization": f"Bearer {value}"})
+    usd = next(lim for lim in quota_view.json()["limits"] if lim["kind"] == "usd_per_day")
+    assert Decimal(str(usd["used"])) == spent
+
+
 async def test_rate_limit_endpoint_and_user_quota(member, api_token_factory, mock_model):
     value, _ = await sync_to_async(api_token_factory)(member, tokens_per_day=5000)
     await post(CHAT, value, body(max_tokens=20))
