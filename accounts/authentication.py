@@ -14,7 +14,8 @@ import functools
 import hashlib
 import hmac
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -252,14 +253,27 @@ def authenticate_credentials(
     raw = _credential_from(authorization, api_key)
     if raw.startswith(API_TOKEN_PREFIX):
         record = _token_record(raw)
-        _token_state_check(record.token, timezone.now())
-        user_access_check(record.user)
+        with _refusing(record):
+            _token_state_check(record.token, timezone.now())
+            user_access_check(record.user)
         return record, record.token
     if api_key and not authorization:
         raise GuardflowError("x-api-key must be a Guardflow API token.", code="invalid_token", status=401)
     record, access = _jwt_record(raw)
-    user_access_check(record.user)
+    with _refusing(record):
+        user_access_check(record.user)
     return record, access
+
+
+@contextmanager
+def _refusing(record: AuthRecord) -> Iterator[None]:
+    """The credential is genuine but refused (revoked, expired, blocked): name the caller on the
+    error, so the gateway can still record the request against them."""
+    try:
+        yield
+    except GuardflowError as exc:
+        exc.caller = record.principal
+        raise
 
 
 def principal_from_credentials(*, authorization: str | None, api_key: str | None) -> Principal:

@@ -168,6 +168,47 @@ async def test_auth_failures(caller, api_token_factory, member):
     revoked = await post(CHAT, value, body())
     assert revoked.status_code == 401 and revoked.json()["error"]["code"] == "token_revoked"
     assert value not in revoked.content.decode()
+    # The unknown key and the missing credential leave no record; the scope refusal and the
+    # revoked token belong to known callers and do.
+    recorded = sorted((r.http_status, r.error_code, r.token_id) for r in await sync_to_async(records)())
+    assert recorded == [(401, "token_revoked", token.id), (403, "insufficient_scope", recorded[1][2])]
+    assert all(r.status == "rejected_auth" for r in await sync_to_async(records)())
+
+
+async def test_a_blocked_account_is_refused_and_recorded(caller, member):
+    value, token = caller
+    member.blocked_at, member.blocked_reason = timezone.now(), "repeated policy violations"
+    await sync_to_async(member.save)()
+    response = await post(CHAT, value, body())
+    assert response.status_code == 403 and response.json()["error"]["code"] == "account_blocked"
+    [record] = await sync_to_async(records)()
+    assert (record.user_id, record.token_id, record.status, record.model_name) == (
+        member.id,
+        token.id,
+        "rejected_auth",
+        "mock",
+    )
+
+
+async def test_every_answer_to_a_known_caller_says_where_its_rate_limit_stands(caller, settings):
+    value, _ = caller
+    settings.GATEWAY_DEFAULT_LIMITS = {**settings.GATEWAY_DEFAULT_LIMITS, "requests_per_minute": 50}
+    auth = {"Authorization": f"Bearer {value}"}
+    answers = {
+        "models": await AsyncClient().get("/v1/models", headers=auth),
+        "rate-limit": await AsyncClient().get("/api/v1/rate-limit", headers=auth),
+        "unknown model": await post(CHAT, value, body(model="nope")),
+        "bad field": await post(CHAT, value, body(temperature="hot")),
+        "served": await post(CHAT, value, body()),
+    }
+    for name, response in answers.items():
+        assert response["X-RateLimit-Limit"] == "50", name
+        assert 0 <= int(response["X-RateLimit-Remaining"]) <= 50, name
+        assert int(response["X-RateLimit-Reset"]) > 0, name
+    assert answers["unknown model"].status_code == 404 and answers["bad field"].status_code == 400
+    # Only the completion reserved a request, so only it moved the count.
+    assert answers["models"]["X-RateLimit-Remaining"] == "50"
+    assert answers["served"]["X-RateLimit-Remaining"] == "49"
 
 
 async def test_unknown_and_disallowed_models(member, api_token_factory, mock_model):

@@ -29,9 +29,10 @@ from proxy.formats.anthropic_format import (
     anthropic_request_parse,
 )
 from proxy.formats.openai_format import OpenAIStreamRenderer, openai_completion_render, openai_request_parse
+from proxy.limits import limits_snapshot
+from proxy.limits.headers import rate_limit_headers
 from proxy.providers.base import ProviderError
 from proxy.selectors import models_for_principal
-from proxy.services import limits_bridge
 from proxy.services.gateway import (
     GatewayCall,
     GatewayStream,
@@ -73,16 +74,39 @@ def _json_body(request: GatewayRequest) -> object:
         raise GuardflowError("The request body is not valid JSON.", code="invalid_json", status=400) from None
 
 
+def _json_body_or_none(request: GatewayRequest) -> object:
+    try:
+        return _json_body(request)
+    except GuardflowError:
+        return None
+
+
 async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
     started = time.perf_counter()
-    principal = await gateway_principal(request, scope=None)  # an unknown caller leaves no record
     request_id = request.request_id or uuid.uuid4().hex
+    try:
+        principal = await gateway_principal(request, scope=None)
+    except GuardflowError as exc:
+        # An unknown credential leaves no record; a genuine one refused (revoked, expired,
+        # blocked account) is recorded against its owner.
+        if exc.caller is not None:
+            body = _json_body_or_none(request)
+            gateway_record_refusal(
+                principal=exc.caller,
+                endpoint=wire.endpoint,
+                request_id=request_id,
+                error=exc,
+                body=body,
+                started=started,
+            )
+        raise
     body = None
     try:
         body = _json_body(request)
         principal_require_scope(principal, GATEWAY_SCOPE)
         parsed = wire.parse(body)
     except GuardflowError as exc:
+        exc.caller = principal
         gateway_record_refusal(
             principal=principal,
             endpoint=wire.endpoint,
@@ -104,6 +128,7 @@ async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
 
 async def serve_completion(request: GatewayRequest, wire: WireFormat) -> Reply:
     """POST chat/completions or messages, whichever front door it came through."""
+    call = admission = None
     try:
         call = await _call_for(request, wire)
         admission = await gateway_admit(call)
@@ -111,7 +136,11 @@ async def serve_completion(request: GatewayRequest, wire: WireFormat) -> Reply:
             return await _stream_response(admission, wire)
         outcome = await gateway_complete(admission)
     except GuardflowError as exc:
-        return Reply.error(exc)
+        if admission is not None:  # failed upstream: the reservation's figures still hold
+            return Reply.error(exc, extra_headers=admission.rate_headers)
+        if call is not None:
+            exc.caller = call.principal
+        return await _error_with_limits(exc)
     object_id = wire.id_prefix + call.request_id
     if wire is OPENAI:
         body = openai_completion_render(
@@ -169,25 +198,45 @@ async def _sse(stream: GatewayStream, renderer) -> AsyncIterator[bytes]:
         await stream.abandon()
 
 
+async def _error_with_limits(exc: GuardflowError) -> Reply:
+    """The error, with the X-RateLimit headers of the refused caller when it is known (a
+    refusal by the limits carries its own)."""
+    if exc.caller is None or "X-RateLimit-Limit" in exc.headers:
+        return Reply.error(exc)
+    return Reply.error(exc, extra_headers=await _rate_headers_or_none(exc.caller))
+
+
+async def _rate_headers_or_none(principal) -> dict[str, str]:
+    """Where the caller's request-rate limits stand, for a response that reserved nothing.
+    Without the ledger (Redis down) the answer goes out without them rather than failing."""
+    try:
+        return rate_limit_headers(await limits_snapshot(principal=principal))
+    except GuardflowError:
+        return {}
+
+
 async def serve_models(request: GatewayRequest) -> Reply:
     try:
         principal = await gateway_principal(request)
     except GuardflowError as exc:
-        return Reply.error(exc)
+        return await _error_with_limits(exc)
     data = [
         {"id": model.name, "object": "model", "created": model.created, "owned_by": "guardflow"}
         for model in await models_for_principal(principal)
     ]
-    return Reply(body=orjson.dumps({"object": "list", "data": data}))
+    return Reply(
+        body=orjson.dumps({"object": "list", "data": data}), headers=await _rate_headers_or_none(principal)
+    )
 
 
 async def serve_rate_limit(request: GatewayRequest) -> Reply:
     try:
         principal = await gateway_principal(request, scope=None)
-        limits = await limits_bridge.snapshot(principal=principal)
+        statuses = await limits_snapshot(principal=principal)
     except GuardflowError as exc:
-        return Reply.error(exc)
-    return Reply(body=orjson.dumps({"limits": limits}))
+        return await _error_with_limits(exc)
+    limits = [status.as_dict() for status in statuses]
+    return Reply(body=orjson.dumps({"limits": limits}), headers=rate_limit_headers(statuses))
 
 
 # --- Django's front door (the lean ASGI one is proxy.asgi_fast) ------------------------------

@@ -64,11 +64,12 @@ class Reply:
     finalizer: Callable[[], Awaitable[None]] | None = None
 
     @classmethod
-    def error(cls, exc: GuardflowError) -> Reply:
+    def error(cls, exc: GuardflowError, extra_headers: Mapping[str, str] | None = None) -> Reply:
         body = error_body(
             exc.status_code, exc.code, str(exc.detail), error_type=exc.error_type, param=exc.param
         )
-        return cls(status=exc.status_code, body=orjson.dumps(body), headers=exc.headers)
+        headers = {**extra_headers, **exc.headers} if extra_headers else exc.headers
+        return cls(status=exc.status_code, body=orjson.dumps(body), headers=headers)
 
     def to_django(self) -> HttpResponse:
         fields = {"status": self.status, "content_type": self.content_type, "headers": self.headers}
