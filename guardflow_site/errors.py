@@ -1,4 +1,4 @@
-"""One error shape for every API response: {"error": {"type", "code", "message"[, "param"]}}.
+"""One error shape for every API response: {"error": {"type", "code", "message", "param"}}.
 
 This is OpenAI's error body, so the OpenAI and Anthropic SDKs surface our errors as theirs.
 DRF views get it through `api_exception_handler`; plain (async) views build it with
@@ -37,10 +37,15 @@ def error_type_for(status: int) -> str:
 def error_body(
     status: int, code: str, message: str, *, error_type: str | None = None, param: str | None = None
 ) -> dict:
-    error = {"type": error_type or error_type_for(status), "code": code, "message": message}
-    if param is not None:
-        error["param"] = param
-    return {"error": error}
+    # `param` is always there, null when no field is to blame: OpenAI's body has all four keys.
+    return {
+        "error": {
+            "type": error_type or error_type_for(status),
+            "code": code,
+            "message": message,
+            "param": param,
+        }
+    }
 
 
 def error_response(
@@ -108,6 +113,8 @@ def _first_validation_error(detail: object, path: str = "") -> tuple[str | None,
     """Walk DRF's nested error detail to the first leaf: (field path, message, code)."""
     if isinstance(detail, Mapping):
         for key, value in detail.items():
+            if isinstance(key, int):  # a nested list serializer's errors are keyed by index
+                return _first_validation_error(value, f"{path}[{key}]")
             field = key if key != "non_field_errors" else ""
             return _first_validation_error(value, f"{path}.{field}".strip(".") if field else path)
     if isinstance(detail, list) and detail:
@@ -120,9 +127,16 @@ def _first_validation_error(detail: object, path: str = "") -> tuple[str | None,
     return path or None, str(detail), code
 
 
+def validation_message(detail: object) -> str:
+    """The first problem in a serializer's errors, as one readable line ("deployments[0].api_key:
+    Environment variable OPENAI_API_KEY is not set."), for errors shown outside an API response."""
+    param, message, _ = _first_validation_error(detail)
+    return f"{param}: {message}" if param else message
+
+
 def _validation_body(exc: drf_exceptions.ValidationError) -> dict:
-    param, message, code = _first_validation_error(exc.detail)
-    text = f"{param}: {message}" if param else message
+    param, _, code = _first_validation_error(exc.detail)
+    text = validation_message(exc.detail)
     body = error_body(400, "invalid_request" if code in {"invalid", None} else str(code), text, param=param)
     body["error"]["details"] = exc.detail
     return body

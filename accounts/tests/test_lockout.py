@@ -128,6 +128,7 @@ def test_every_auth_endpoint_is_rate_limited(api_client, name, path, body):
         "type": "rate_limit_error",
         "code": "rate_limited",
         "message": response.json()["error"]["message"],
+        "param": None,
     }
 
 

@@ -1,4 +1,4 @@
-"""Every API error, under /api/ and /v1/, has the body {"error": {"type", "code", "message"}}."""
+"""Every API error, under /api/ and /v1/, has the body {"error": {"type", "code", "message", "param"}}."""
 
 import json
 
@@ -18,7 +18,7 @@ def assert_error(response, status: int, error_type: str, code: str) -> dict:
     body = response.json()
     assert set(body) == {"error"}
     error = body["error"]
-    assert {"type", "code", "message"} <= set(error)
+    assert {"type", "code", "message", "param"} <= set(error)  # OpenAI's four keys, param may be null
     assert (error["type"], error["code"]) == (error_type, code)
     assert isinstance(error["message"], str)
     assert error["message"]

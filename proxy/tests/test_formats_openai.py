@@ -582,7 +582,12 @@ def test_stream_error_event_has_the_error_shape():
         sse_events(renderer.error(502, "upstream_error", "Upstream failed."))[0].removeprefix("data: ")
     )
     assert event == {
-        "error": {"type": "server_error", "code": "upstream_error", "message": "Upstream failed."}
+        "error": {
+            "type": "server_error",
+            "code": "upstream_error",
+            "message": "Upstream failed.",
+            "param": None,
+        }
     }
 
 

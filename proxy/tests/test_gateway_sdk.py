@@ -233,6 +233,9 @@ def test_upstream_errors_leak_no_secret_or_internal_url(live_gateway, upstream, 
         timeout=20,
     )
     assert response.status_code in (502, 503)
-    assert response.json()["error"]["type"] == "upstream_error"
+    error = response.json()["error"]
+    assert (
+        error["type"] == "server_error" and error["code"].startswith("upstream_") and error["param"] is None
+    )
     assert "sk-secret-upstream-key" not in response.text
     assert str(upstream.port) not in response.text and "127.0.0.1" not in response.text

@@ -205,8 +205,11 @@ def test_load_models_reports_bad_files_without_changes(tmp_path):
         with pytest.raises(CommandError):
             call_command("load_models", str(path), stdout=StringIO())
     path.write_text(YAML)  # env var missing
-    with pytest.raises(CommandError, match="GF_TEST_OPENAI_KEY"):
+    with pytest.raises(CommandError, match="GF_TEST_OPENAI_KEY") as missing:
         call_command("load_models", str(path), stdout=StringIO())
+    # One readable line naming the field, not DRF's nested error structure.
+    assert "deployments[0].api_key: Environment variable GF_TEST_OPENAI_KEY is not set." in str(missing.value)
+    assert "ErrorDetail" not in str(missing.value)
     assert not LLMModel.objects.exists()
 
 

@@ -6,6 +6,7 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from guardflow_site.errors import validation_message
 from proxy.serializers import LLMModelSerializer
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
                 serializer = LLMModelSerializer(data=entry, context={"upsert": True})
                 if not serializer.is_valid():
                     name = entry.get("name", f"#{index + 1}") if isinstance(entry, dict) else f"#{index + 1}"
-                    raise CommandError(f"models[{index}] ({name}): {serializer.errors}")
+                    raise CommandError(f"models[{index}] ({name}): {validation_message(serializer.errors)}")
                 serializer.save()
                 self.stdout.write(f"  {serializer.validated_data['name']}: upserted")
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(entries)} model(s) from {file}."))
