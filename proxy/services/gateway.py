@@ -235,14 +235,16 @@ def _with_upstream_model(admission: Admission, upstream_model: str):
 def _all_failed(last: ProviderError | None) -> GuardflowError:
     if last is None:
         return GuardflowError("No deployment is available for this model.", code="no_deployment", status=503)
-    return GuardflowError(last.message, code=last.code, status=last.status, error_type="upstream_error")
+    return GuardflowError(last.message, code=last.code, status=last.status)  # type: server_error
 
 
 async def gateway_complete(admission: Admission) -> Outcome:
     """A non-streamed answer, falling back across deployments on retryable failures."""
     last_error: ProviderError | None = None
+    tried = None  # the last deployment that failed: the record names it
     for entry in route_order(admission.model.deployments):
         provider = get_provider(entry.provider)
+        tried = entry
         try:
             result = await provider.complete(
                 deployment_target(entry), _with_upstream_model(admission, entry.upstream_model)
@@ -269,7 +271,13 @@ async def gateway_complete(admission: Admission) -> Outcome:
         )
         return Outcome(result=result, usage=usage, cost_usd=cost, rate_headers=admission.rate_headers)
     error = _all_failed(last_error)
-    await _finish(admission, status="upstream_error", http_status=error.status_code, error_code=error.code)
+    await _finish(
+        admission,
+        status="upstream_error",
+        http_status=error.status_code,
+        error_code=error.code,
+        deployment=tried,
+    )
     raise error
 
 
@@ -293,8 +301,10 @@ class GatewayStream:
 
     async def open(self) -> None:
         last_error: ProviderError | None = None
+        tried = None
         for entry in route_order(self.admission.model.deployments):
             provider = get_provider(entry.provider)
+            tried = entry
             request = _with_upstream_model(self.admission, entry.upstream_model)
             iterator = provider.stream(deployment_target(entry), request).__aiter__()
             try:
@@ -317,7 +327,11 @@ class GatewayStream:
             return
         error = _all_failed(last_error)
         await _finish(
-            self.admission, status="upstream_error", http_status=error.status_code, error_code=error.code
+            self.admission,
+            status="upstream_error",
+            http_status=error.status_code,
+            error_code=error.code,
+            deployment=tried,
         )
         self._finished = True
         raise error
