@@ -445,6 +445,10 @@ async def test_fatal_failure_is_not_retried_and_leaks_nothing(caller):
     assert "Traceback" not in response.content.decode()
     [record] = await sync_to_async(records)()
     assert record.status == "upstream_error" and record.http_status == response.status_code
+    failed = await Deployment.objects.aget(upstream_model="a")
+    # The record names the deployment that failed, so an operator can tell which one broke.
+    assert (record.deployment_id, record.upstream_model, record.provider) == (failed.id, "a", "mock")
+    assert response["X-RateLimit-Limit"]  # the reservation's figures still hold
 
 
 async def test_stream_failure_before_first_byte_falls_back(caller):
