@@ -227,7 +227,8 @@ def _jwt_record(raw: str) -> tuple[AuthRecord, AccessToken]:
     changed = record.user.password_changed_at
     # A password change ends every session that started before it.
     if changed is not None and int(access.get("iat", 0)) < int(changed.timestamp()):
-        raise GuardflowError("The access token has been revoked.", code="token_revoked", status=401)
+        with _refusing(record):
+            raise GuardflowError("The access token has been revoked.", code="token_revoked", status=401)
     return record, access
 
 

@@ -68,9 +68,8 @@ class GuardflowError(drf_exceptions.APIException):
     default_code = "invalid_request"
     default_detail = "The request is invalid."
     error_type: str | None = None
-    # The principal that was refused, when the credential itself was valid (a revoked or expired
-    # token, a blocked account, a missing scope): the gateway records such refusals and tells
-    # the caller where its limits stand.
+    # The principal whose genuine credential was refused (a revoked or expired token, a blocked
+    # account): the gateway records the request against it. Never used to answer the caller.
     caller: object | None = None
 
     def __init__(

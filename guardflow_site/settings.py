@@ -490,3 +490,6 @@ GATEWAY_DEFAULT_LIMITS = {
 }
 # Output tokens reserved when a request sets no max_tokens (and its model has no own cap).
 GATEWAY_DEFAULT_MAX_TOKENS_RESERVE = env.int("GATEWAY_DEFAULT_MAX_TOKENS_RESERVE", default=4096)
+# Input tokens a quota reservation counts per image (proxy/tokens.py): the most any configured
+# vendor may charge for one, so concurrent image requests cannot pass a token or money quota.
+GATEWAY_RESERVE_TOKENS_PER_IMAGE = env.int("GATEWAY_RESERVE_TOKENS_PER_IMAGE", default=48_200)

@@ -19,7 +19,7 @@ _ERROR_SCHEMA = {
                 "message": {"type": "string"},
                 "param": {"type": "string", "nullable": True},
             },
-            "required": ["type", "code", "message"],
+            "required": ["type", "code", "message", "param"],
         }
     },
 }

@@ -8,14 +8,18 @@ the documented fallback when an upstream reports no usage.
 tokeniser can count more. Byte-level BPE (OpenAI, Anthropic, Llama-family servers) and
 SentencePiece with byte fallback (Gemini, many open models) never produce more tokens than the
 text has UTF-8 bytes; the chat template adds a few tokens per message, tool definitions are
-rendered with a tool-use preamble (Anthropic documents ~350 tokens), and an image costs at most
-what the largest documented per-image formula gives (OpenAI patch-based models: 1,536 patches
-x 1.62). The typical estimate undershoots text such as one-letter words or CJK (about a token
-per character), and concurrent requests admitted on it could together pass a quota.
+rendered with a tool-use preamble (Anthropic documents ~350 tokens), a `response_format` schema
+is sent along with an instruction, and an image costs at most `GATEWAY_RESERVE_TOKENS_PER_IMAGE`
+(default 48,200: OpenAI's gpt-4o-mini counts 2,833 + 5,667 per 512-px tile, up to 8 tiles at high
+detail; other vendors' images cost far less, and an operator serving only those can lower it).
+The typical estimate undershoots text such as one-letter words or CJK (about a token per
+character), and concurrent requests admitted on it could together pass a quota.
 """
 
 import json
 import math
+
+from django.conf import settings
 
 from proxy.providers.base import ChatRequest, Message
 
@@ -50,13 +54,18 @@ def estimate_input_tokens(request: ChatRequest) -> int:
 # The bound's overheads (see the module docstring).
 BOUND_TOKENS_PER_MESSAGE = 8  # role, name and separators in any vendor's chat template
 BOUND_REPLY_PRIMING = 8
-BOUND_TOKENS_PER_IMAGE = 2_500
+DEFAULT_BOUND_TOKENS_PER_IMAGE = 48_200
 BOUND_TOOL_PREAMBLE = 600
 BOUND_TOKENS_PER_TOOL = 32
+BOUND_RESPONSE_FORMAT_INSTRUCTION = 200  # the JSON-mode instruction some providers add
 
 
 def _utf8_bytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass")) if text else 0
+
+
+def _image_bound() -> int:
+    return int(getattr(settings, "GATEWAY_RESERVE_TOKENS_PER_IMAGE", DEFAULT_BOUND_TOKENS_PER_IMAGE))
 
 
 def _message_bound(message: Message) -> int:
@@ -64,7 +73,7 @@ def _message_bound(message: Message) -> int:
     tokens += _utf8_bytes(message.tool_call_id or "")
     tokens += _utf8_bytes(message.text())
     if isinstance(message.content, list):
-        tokens += BOUND_TOKENS_PER_IMAGE * sum(1 for part in message.content if part.type == "image")
+        tokens += _image_bound() * sum(1 for part in message.content if part.type == "image")
     for call in message.tool_calls:
         tokens += BOUND_TOKENS_PER_TOOL + _utf8_bytes(call.id) + _utf8_bytes(call.name)
         tokens += _utf8_bytes(call.arguments)
@@ -79,4 +88,7 @@ def input_token_bound(request: ChatRequest) -> int:
     for tool in request.tools:
         schema = json.dumps(tool.parameters, ensure_ascii=False)
         tokens += BOUND_TOKENS_PER_TOOL + _utf8_bytes(tool.name + tool.description + schema)
+    if request.response_format:
+        schema = json.dumps(request.response_format, ensure_ascii=False)
+        tokens += BOUND_RESPONSE_FORMAT_INSTRUCTION + _utf8_bytes(schema)
     return tokens

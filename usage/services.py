@@ -4,7 +4,7 @@ import asyncio
 import functools
 import hashlib
 import hmac
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -81,11 +81,12 @@ def usage_spool_replay() -> tuple[int, int]:
 def usage_cost(
     *, input_tokens: int, output_tokens: int, input_price_per_mtok: Decimal, output_price_per_mtok: Decimal
 ) -> Decimal:
-    """USD for one request: prices are per million tokens; rounded to the stored 8 places."""
+    """USD for one request: prices are per million tokens; rounded up to the stored 8 places,
+    so no request is free however cheap (the limits ledger counts exactly this figure)."""
     cost = (Decimal(input_tokens) * Decimal(input_price_per_mtok)) + (
         Decimal(output_tokens) * Decimal(output_price_per_mtok)
     )
-    return (cost / _MTOK).quantize(_COST_QUANTUM, rounding=ROUND_HALF_UP)
+    return (cost / _MTOK).quantize(_COST_QUANTUM, rounding=ROUND_UP)
 
 
 @sensitive_variables("configured", "secret_key")  # never in an error report's frame locals

@@ -4,7 +4,8 @@ They describe ONE limit: the tightest request-rate limit (requests per minute / 
 scope) — the one with the fewest requests remaining, the soonest reset breaking ties:
 
 - `X-RateLimit-Limit`: that limit's ceiling (requests in its window);
-- `X-RateLimit-Remaining`: requests left in the window (after counting this request);
+- `X-RateLimit-Remaining`: requests left in the window (after counting this request; answers
+  that reserved nothing — `/v1/models`, refusals before admission — count nothing);
 - `X-RateLimit-Reset`: when the window resets, as Unix epoch seconds (UTC), GitHub-style.
 
 Token, money and concurrency limits are reported by `GET /api/v1/rate-limit`, and a refusal

@@ -3,7 +3,8 @@
 `reserve` and `settle` are one Lua script each — a single atomic round trip — so concurrent
 requests from any number of processes cannot overshoot a limit. Keys (prefix `gf:lim:`):
 
-- `<prefix><scope>:<kind>:<window id>`  counter, TTL = until the window resets + grace;
+- `<prefix><scope>:<kind>:<window id>`  counter, TTL = until the window resets + grace (money
+  kinds carry their unit: `usd_per_day.e8`, counted in 1e-8 USD);
 - `<prefix><scope>:inflight`            sorted set of reservation id -> start time (concurrency);
 - `<prefix>res:<reservation id>`        marker of an unsettled reservation (makes settle idempotent).
 

@@ -235,7 +235,7 @@ def _with_upstream_model(admission: Admission, upstream_model: str):
 def _all_failed(last: ProviderError | None) -> GuardflowError:
     if last is None:
         return GuardflowError("No deployment is available for this model.", code="no_deployment", status=503)
-    return GuardflowError(last.message, code=last.code, status=last.status)  # type: server_error
+    return GuardflowError(last.message, code=last.code, status=last.status)  # the type follows the status
 
 
 async def gateway_complete(admission: Admission) -> Outcome:
@@ -529,10 +529,17 @@ def _record_client_gone(call: GatewayCall, *, model, task, verdict) -> None:
 
 
 def gateway_record_refusal(
-    *, principal, endpoint: str, request_id: str, error: GuardflowError, body: object, started: float
+    *,
+    principal,
+    endpoint: str,
+    request_id: str,
+    error: GuardflowError,
+    body: object,
+    started: float,
+    client_ip: str | None = None,
 ) -> None:
-    """A known caller was refused before admission (scope, unreadable or invalid body): it still
-    leaves a record."""
+    """A known caller was refused before admission (revoked or expired token, blocked account,
+    missing scope, unreadable or invalid body): it still leaves a record."""
     fields = body if isinstance(body, dict) else {}
     model_name = fields.get("model")
     usage_record_submit(
@@ -549,5 +556,6 @@ def gateway_record_refusal(
             status="rejected_auth" if error.status_code in (401, 403) else "invalid_request",
             error_code=error.code,
             is_stream=fields.get("stream") is True,
+            client_ip=client_ip,
         )
     )

@@ -159,7 +159,7 @@ async def test_auth_failures(caller, api_token_factory, member):
     unknown = await post(CHAT, "gf_" + "x" * 43, body())
     assert unknown.status_code == 401 and unknown.json()["error"]["code"] == "invalid_token"
 
-    no_scope, _ = await sync_to_async(api_token_factory)(member, scopes=("chats",))
+    no_scope, chats_token = await sync_to_async(api_token_factory)(member, scopes=("chats",))
     denied = await post(CHAT, no_scope, body())
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "insufficient_scope"
 
@@ -171,8 +171,41 @@ async def test_auth_failures(caller, api_token_factory, member):
     # The unknown key and the missing credential leave no record; the scope refusal and the
     # revoked token belong to known callers and do.
     recorded = sorted((r.http_status, r.error_code, r.token_id) for r in await sync_to_async(records)())
-    assert recorded == [(401, "token_revoked", token.id), (403, "insufficient_scope", recorded[1][2])]
+    assert recorded == [(401, "token_revoked", token.id), (403, "insufficient_scope", chats_token.id)]
     assert all(r.status == "rejected_auth" for r in await sync_to_async(records)())
+    # A revoked token (perhaps leaked) must not learn where its owner's limits stand.
+    assert not [h for h in revoked.headers if h.lower().startswith("x-ratelimit")]
+
+
+async def test_a_session_ended_by_a_password_change_is_recorded(member, mock_model):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    access = str(await sync_to_async(AccessToken.for_user)(member))
+    member.password_changed_at = timezone.now() + timezone.timedelta(seconds=5)
+    await sync_to_async(member.save)()
+    response = await post(CHAT, access, body())
+    assert response.status_code == 401 and response.json()["error"]["code"] == "token_revoked"
+    [record] = await sync_to_async(records)()
+    assert (record.user_id, record.status, record.error_code) == (member.id, "rejected_auth", "token_revoked")
+
+
+async def test_x_ratelimit_snapshots_only_where_nothing_was_reserved(caller, monkeypatch):
+    from proxy.views import gateway as views
+
+    calls = []
+    real = views.limits_snapshot
+
+    async def counting(**kwargs):
+        calls.append(kwargs)
+        return await real(**kwargs)
+
+    monkeypatch.setattr(views, "limits_snapshot", counting)
+    value, _ = caller
+    assert (await post(CHAT, value, body())).status_code == 200
+    assert (await post(CHAT, value, body(stream=True))).status_code == 200
+    assert calls == [], "a served request already knows its figures: no second ledger round trip"
+    assert (await post(CHAT, value, body(model="nope"))).status_code == 404
+    assert len(calls) == 1
 
 
 async def test_a_blocked_account_is_refused_and_recorded(caller, member):

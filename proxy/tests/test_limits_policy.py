@@ -148,8 +148,9 @@ def test_usd_to_cost_units(value, units):
     assert usd_to_cost_units(value) == units
 
 
-def test_costs_round_up_so_a_tiny_request_is_never_free():
-    assert usd_to_cost_units(Decimal("0.000000009"), round_up=True) == 1
+def test_limits_round_down_and_costs_up_beyond_the_unit():
+    assert usd_to_cost_units(Decimal("0.000000009")) == 0  # a limit: never more than was set
+    assert usd_to_cost_units(Decimal("0.000000009"), round_up=True) == 1  # a cost: never free
     assert usd_to_cost_units(Decimal("0.00000645"), round_up=True) == 645
 
 

@@ -9,6 +9,8 @@ serves Django's front door (the views at the bottom) and the lean ASGI one (prox
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -31,6 +33,7 @@ from proxy.formats.anthropic_format import (
 from proxy.formats.openai_format import OpenAIStreamRenderer, openai_completion_render, openai_request_parse
 from proxy.limits import limits_snapshot
 from proxy.limits.headers import rate_limit_headers
+from proxy.limits.types import LimitExceeded, LimitsUnavailable
 from proxy.providers.base import ProviderError
 from proxy.selectors import models_for_principal
 from proxy.services.gateway import (
@@ -44,6 +47,8 @@ from proxy.views.auth import GATEWAY_SCOPE, gateway_principal
 from proxy.views.wire import JSON, GatewayRequest, Reply
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+SNAPSHOT_TIMEOUT_SECONDS = 0.5  # X-RateLimit on answers that reserved nothing: never worth a wait
+logger = logging.getLogger("guardflow.gateway")
 
 
 @dataclass(frozen=True)
@@ -81,32 +86,34 @@ def _json_body_or_none(request: GatewayRequest) -> object:
         return None
 
 
-async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
-    started = time.perf_counter()
-    request_id = request.request_id or uuid.uuid4().hex
+async def _authenticate(request: GatewayRequest, wire: WireFormat, request_id: str, started: float):
+    """The caller, whatever its scopes. An unknown credential leaves no record; a genuine one
+    refused (revoked, expired, blocked account) is recorded against its owner."""
     try:
-        principal = await gateway_principal(request, scope=None)
+        return await gateway_principal(request, scope=None)
     except GuardflowError as exc:
-        # An unknown credential leaves no record; a genuine one refused (revoked, expired,
-        # blocked account) is recorded against its owner.
         if exc.caller is not None:
-            body = _json_body_or_none(request)
             gateway_record_refusal(
                 principal=exc.caller,
                 endpoint=wire.endpoint,
                 request_id=request_id,
                 error=exc,
-                body=body,
+                body=_json_body_or_none(request),
                 started=started,
+                client_ip=request.client_ip,
             )
         raise
+
+
+async def _call_for(
+    request: GatewayRequest, wire: WireFormat, principal, request_id: str, started: float
+) -> GatewayCall:
     body = None
     try:
         body = _json_body(request)
         principal_require_scope(principal, GATEWAY_SCOPE)
         parsed = wire.parse(body)
     except GuardflowError as exc:
-        exc.caller = principal
         gateway_record_refusal(
             principal=principal,
             endpoint=wire.endpoint,
@@ -114,6 +121,7 @@ async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
             error=exc,
             body=body,
             started=started,
+            client_ip=request.client_ip,
         )
         raise
     return GatewayCall(
@@ -128,9 +136,12 @@ async def _call_for(request: GatewayRequest, wire: WireFormat) -> GatewayCall:
 
 async def serve_completion(request: GatewayRequest, wire: WireFormat) -> Reply:
     """POST chat/completions or messages, whichever front door it came through."""
-    call = admission = None
+    started = time.perf_counter()
+    request_id = request.request_id or uuid.uuid4().hex
+    principal = admission = None
     try:
-        call = await _call_for(request, wire)
+        principal = await _authenticate(request, wire, request_id, started)
+        call = await _call_for(request, wire, principal, request_id, started)
         admission = await gateway_admit(call)
         if call.parsed.stream:
             return await _stream_response(admission, wire)
@@ -138,9 +149,7 @@ async def serve_completion(request: GatewayRequest, wire: WireFormat) -> Reply:
     except GuardflowError as exc:
         if admission is not None:  # failed upstream: the reservation's figures still hold
             return Reply.error(exc, extra_headers=admission.rate_headers)
-        if call is not None:
-            exc.caller = call.principal
-        return await _error_with_limits(exc)
+        return await _error_with_limits(exc, principal)
     object_id = wire.id_prefix + call.request_id
     if wire is OPENAI:
         body = openai_completion_render(
@@ -198,28 +207,34 @@ async def _sse(stream: GatewayStream, renderer) -> AsyncIterator[bytes]:
         await stream.abandon()
 
 
-async def _error_with_limits(exc: GuardflowError) -> Reply:
-    """The error, with the X-RateLimit headers of the refused caller when it is known (a
-    refusal by the limits carries its own)."""
-    if exc.caller is None or "X-RateLimit-Limit" in exc.headers:
+async def _error_with_limits(exc: GuardflowError, principal) -> Reply:
+    """The error, with the X-RateLimit headers of the caller when it authenticated. Not for a
+    refused credential (a leaked, revoked token must not watch its owner's traffic), and not
+    for a refusal by the limits: it carries its own figures, or the ledger is what failed."""
+    if principal is None or isinstance(exc, LimitExceeded | LimitsUnavailable):
         return Reply.error(exc)
-    return Reply.error(exc, extra_headers=await _rate_headers_or_none(exc.caller))
+    return Reply.error(exc, extra_headers=await _rate_headers_or_none(principal))
 
 
 async def _rate_headers_or_none(principal) -> dict[str, str]:
-    """Where the caller's request-rate limits stand, for a response that reserved nothing.
-    Without the ledger (Redis down) the answer goes out without them rather than failing."""
+    """Where the caller's request-rate limits stand, for an answer that reserved nothing. The
+    headers are a courtesy here: when the ledger is slow or down the answer goes out without
+    them rather than waiting or failing."""
     try:
-        return rate_limit_headers(await limits_snapshot(principal=principal))
-    except GuardflowError:
+        statuses = await asyncio.wait_for(limits_snapshot(principal=principal), SNAPSHOT_TIMEOUT_SECONDS)
+    except Exception:  # any ledger failure: Redis, a locked SQLite file, the timeout
+        logger.warning("no X-RateLimit headers: the limits ledger did not answer", exc_info=True)
         return {}
+    return rate_limit_headers(statuses)
 
 
 async def serve_models(request: GatewayRequest) -> Reply:
+    principal = None
     try:
-        principal = await gateway_principal(request)
+        principal = await gateway_principal(request, scope=None)
+        principal_require_scope(principal, GATEWAY_SCOPE)
     except GuardflowError as exc:
-        return await _error_with_limits(exc)
+        return await _error_with_limits(exc, principal)
     data = [
         {"id": model.name, "object": "model", "created": model.created, "owned_by": "guardflow"}
         for model in await models_for_principal(principal)
@@ -230,11 +245,12 @@ async def serve_models(request: GatewayRequest) -> Reply:
 
 
 async def serve_rate_limit(request: GatewayRequest) -> Reply:
+    principal = None
     try:
         principal = await gateway_principal(request, scope=None)
         statuses = await limits_snapshot(principal=principal)
     except GuardflowError as exc:
-        return await _error_with_limits(exc)
+        return await _error_with_limits(exc, principal)
     limits = [status.as_dict() for status in statuses]
     return Reply(body=orjson.dumps({"limits": limits}), headers=rate_limit_headers(statuses))
 

@@ -13,14 +13,17 @@ def test_usage_cost_per_million_tokens():
     assert cost == Decimal("0.00045000")
 
 
-def test_usage_cost_rounds_to_stored_precision():
+def test_usage_cost_rounds_up_to_stored_precision():
     cost = usage_cost(
         input_tokens=1,
         output_tokens=0,
         input_price_per_mtok=Decimal("0.001"),
         output_price_per_mtok=Decimal(0),
     )
-    assert cost == Decimal("0.00000000")
+    assert cost == Decimal("0.00000001")  # $0.000000001: never free, however cheap
+    assert usage_cost(
+        input_tokens=0, output_tokens=0, input_price_per_mtok=Decimal("5"), output_price_per_mtok=Decimal("5")
+    ) == Decimal(0)
     assert usage_cost(
         input_tokens=3, output_tokens=0, input_price_per_mtok=Decimal("5"), output_price_per_mtok=Decimal(0)
     ) == Decimal("0.00001500")
