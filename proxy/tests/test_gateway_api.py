@@ -223,7 +223,9 @@ async def test_a_blocked_account_is_refused_and_recorded(caller, member):
     )
 
 
-async def test_every_answer_to_a_known_caller_says_where_its_rate_limit_stands(caller, settings):
+async def test_every_answer_to_a_known_caller_says_where_its_rate_limit_stands(
+    caller, settings, api_token_factory, member
+):
     value, _ = caller
     settings.GATEWAY_DEFAULT_LIMITS = {**settings.GATEWAY_DEFAULT_LIMITS, "requests_per_minute": 50}
     auth = {"Authorization": f"Bearer {value}"}
@@ -239,6 +241,9 @@ async def test_every_answer_to_a_known_caller_says_where_its_rate_limit_stands(c
         assert 0 <= int(response["X-RateLimit-Remaining"]) <= 50, name
         assert int(response["X-RateLimit-Reset"]) > 0, name
     assert answers["unknown model"].status_code == 404 and answers["bad field"].status_code == 400
+    chats_only, _ = await sync_to_async(api_token_factory)(member, scopes=("chats",))
+    no_scope = await AsyncClient().get("/v1/models", headers={"Authorization": f"Bearer {chats_only}"})
+    assert no_scope.status_code == 403 and no_scope["X-RateLimit-Limit"] == "50"
     # Only the completion reserved a request, so only it moved the count.
     assert answers["models"]["X-RateLimit-Remaining"] == "50"
     assert answers["served"]["X-RateLimit-Remaining"] == "49"
