@@ -27,7 +27,7 @@ from proxy.guard.detectors.embed import TABLE as EMBED_TABLE
 from proxy.guard.detectors.embed import StaticEmbedder
 from proxy.guard.detectors.features import DIM, vectorise
 from proxy.guard.taxonomy import INTENTS
-from proxy.guard.training import seed_data, seed_intent, seed_more
+from proxy.guard.training import seed_data, seed_intent, seed_more, seed_multilingual
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "eval"
@@ -121,10 +121,15 @@ def load_rows(data_dir: Path) -> list[dict]:
         intent = _intent_for(source, row.get("category", ""), row["text"])
         rows.append(dict(text=row["text"], misuse="benign", intent=intent, source=source, group=""))
     for text, intent in (
-        seed_data.intent_examples() + seed_more.intent_examples() + seed_intent.intent_examples()
+        seed_data.intent_examples()
+        + seed_more.intent_examples()
+        + seed_intent.intent_examples()
+        + seed_multilingual.intent_examples()
     ):
         rows.append(dict(text=text, misuse=None, intent=intent, source="guardflow_seed", group="intent"))
-    for text, misuse in seed_data.misuse_examples() + seed_more.misuse_examples():
+    for text, misuse in (
+        seed_data.misuse_examples() + seed_more.misuse_examples() + seed_multilingual.misuse_examples()
+    ):
         rows.append(dict(text=text, misuse=misuse, intent=None, source="guardflow_seed", group=misuse))
     return rows
 
