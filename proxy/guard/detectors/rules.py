@@ -704,27 +704,107 @@ _W = r"(?:\w*)"
 HAZARD_LEXICON: dict[str, re.Pattern] = {
     name: re.compile(pattern, re.UNICODE)
     for name, pattern in {
+        # After the English terms, each hazard names the core terms in other languages (inflected
+        # stems where the language inflects): words written with spaces inside the \b group,
+        # Chinese, Japanese, Thai and Arabic (prefixes written together with the word) as bare
+        # terms after it. Kept lean on purpose: hazard_hits runs one str.find per literal start
+        # (match_starts) on every harmful-looking prompt, so every term costs time on every window.
         "indiscriminate_weapons": r"\b(?:bomb|explosive|detonat|nuclear\s+weapon|dirty\s+bomb|"
         r"chemical\s+weapon|nerve\s+agent|sarin|vx\s+gas|anthrax|bioweapon|biological\s+weapon|ricin|mustard\s+gas|napalm|"
-        r"enrich\w*\s+uranium|pipe\s+bomb|molotov|tnt|c-?4\b)|bombe|bomba|бомб|炸弹|炸藥|爆弾|قنبلة",
+        r"enrich\w*\s+uranium|pipe\s+bomb|molotov|tnt|c4\b|c-4\b"
+        r"|sprengstoff|sprengs[aä]tz"  # de
+        r"|explosi(?:[fv]|e[fv])|esplosiv|exploziv|springstof"  # fr/es/pt/it/ro/nl
+        r"|arm(?:as?|es?|i)\s+(?:qu[ií]mic|chimi|biol[oó]gic|nucl[eé]a)"  # fr/es/pt/it/ro: chemical weapons
+        r"|gas nervino"
+        r"|wybuchow|výbušn|patlay[ıi]c[ıi]"  # pl/cs/tr
+        r"|взрыв[чн]|вибух[іо]|химическ\w*\s+оружи|нервно-паралит"  # ru/uk
+        r"|βόμβ|εκρηκτικ"  # el
+        r"|pommi|robban[óo]|spräng[äml]"  # fi/hu/sv
+        r"|peledak|bomu\b|thuốc\s+nổ"  # id/sw/vi
+        r"|폭탄|폭발물"  # ko
+        r"|बम(?=\s|ों|बार|[,.?!।]|$)|विस्फोटक|বোমা|বিস্ফোরক"  # hi/bn
+        r"|بمب|منفجر|دھماکہ\s*خیز"  # fa/ur
+        r"|פצצ|חומרי?\s+נפץ"  # he
+        r")|bombe|bomba|бомб|炸弹|炸藥|爆弾|قنبلة"
+        r"|炸药|炸彈|爆炸物"  # zh
+        r"|爆発物"  # ja
+        r"|متفجر"  # ar
+        r"|วัตถุระเบิด",  # th
         "malware_cyber": r"\b(?:malware|ransomware|virus|trojan|keylogger|botnet|ddos|dos\s+attack|exploit|"
         r"hack|phishing|sql\s+injection|backdoor|rootkit|worm|spyware|brute[\s-]?force|zero[\s-]?day|"
-        r"crack\w*\s+(?:password|wifi|wi-fi)|steal\w*\s+(?:password|credential|cookie)s?|credential\s+stuffing)"
-        r"|\b(?:malicious|payloads?|cyberweapons?|deface\w*|cryptomining|boot\s+sector)\b|вирус|木马|病毒|ハッキング",
+        r"crack\w*\s+(?:password|wifi|wi-fi)|steal\w*\s+(?:password|credential|cookie)s?|credential\s+stuffing"
+        r"|logiciel\w*\s+malveillant|software\s+malicios|robar\s+(?:\w+\s+)?contraseñas?"  # fr/es/pt
+        r"|roubar\s+(?:\w+\s+)?senhas?|vírus"
+        r"|schadsoftware|złośliw\w*\s+oprogramow|zhakow"  # de/pl
+        r"|kötü\s+amaçlı|oltalama|κακόβουλ|haittaohjelm"  # tr/el/fi
+        r"|вредонос|фишинг|взлом|хакер"  # ru/uk
+        r"|meretas|mã\s+độc"  # id/vi
+        r"|해킹|랜섬웨어"  # ko
+        r"|मैलवेयर|हैक|হ্যাক"  # hi/bn
+        r"|بدافزار|هک[\u200c\s]*(?:کرد|کن)|ہیک|נוזק)"  # fa/ur/he
+        r"|\b(?:malicious|payloads?|cyberweapons?|deface\w*|cryptomining|boot\s+sector)\b|вирус|木马|病毒|ハッキング"
+        r"|恶意软件|勒索软件|黑客|钓鱼邮件"  # zh
+        r"|マルウェア|ランサムウェア"  # ja
+        r"|ختراق|خترق|برنامج\s+(?:ال)?فدية"  # ar
+        r"|มัลแวร์|แฮ็?(?:ก|ค)",  # th
         "child_exploitation": r"\b(?:child|minor|underage|kid|preteen|teen\w*|schoolgirl|schoolboy)\b.{0,60}"
         r"\b(?:sex|nude|naked|explicit|porn|erotic|grooming)\w*|\b(?:sex|nude|naked|explicit|porn)\w*\b.{0,60}"
-        r"\b(?:child|minor|underage|kid|preteen)s?\b|\bcsam\b|\bgroom\w*\s+(?:a\s+)?(?:child|minor|kid)",
+        r"\b(?:child|minor|underage|kid|preteen)s?\b|\bcsam\b|\bgroom\w*\s+(?:a\s+)?(?:child|minor|kid)"
+        r"|\b(?:(?:kinder|enfant|niñ[oa]s?\b|menores\b|bambin"  # child near a sexual word, both orders
+        r"|criança|infantil|dziec|дет(?:и|ей|ск)|реб[её]н|діт(?:и|ей)|çocu|παιδ[ιί]|anak\b|trẻ\s+em|아동"
+        r"|미성년|बच्च|শিশু)\w*\b.{0,60}?\b(?:sex[eouy]|sexual|sessu|seksu|seks\b|porn|nackt|naakt|desnud"
+        r"|nud[ai]\b|nues?\b|nuas?\b|nag(?:ie|ich|o)\b|intim|голы|голых|обнаж|оголен|секс|порн|интим|інтим"
+        r"|çıplak|müstehcen|cinsel|σεξ|πορν|γυμν(?:ός|ή|ό|ά|ές)\b|telanjang|bugil|cabul|khỏa\s+thân"
+        r"|khoả\s+thân|khiêu\s+dâm|tình\s+dục|성적|성관계|음란|포르노|누드|나체|यौन|अश्लील|नग्न|पोर्न|যৌন"
+        r"|অশ্লীল|নগ্ন)|(?:sex[eou]|sessu|seksu|porn|nackt|desnud|секс|порн|çıplak|σεξ|tình\s+dục|성적|यौन"
+        r"|যৌন)\w*\b.{0,60}?\b(?:kinder|enfant|niñ[oa]s?\b|menores\b|bambin|criança|infantil|dziec"
+        r"|дет(?:и|ей|ск)|реб[её]н|діт(?:и|ей)|çocu|παιδ[ιί]|anak\b|trẻ\s+em|아동|미성년|बच्च|শিশু)"
+        r"|pedofil|pédophil|pädophil|педофил|kinderporn"  # pedophile
+        r"|ילד\S*.{0,50}?(?:מינית|פורנו|עירום)|کودک\S*.{0,50}?(?:جنسی(?!ت)|پورن|برهنه))"  # he/fa
+        r"|儿童色情|兒童色情|恋童|児童ポルノ"  # zh/ja
+        r"|إباحي\S*.{0,50}?(?:طفل|أطفال|اطفال|قاصر)|أطفال\S*.{0,50}?(?:إباحي|اباحي|عاري|جنسي(?!ة))"  # ar
+        r"|เด็ก.{0,30}?(?:อนาจาร|ลามก|ทางเพศ|โป๊(?!ว))",  # th
         "sex_crimes": r"\b(?:rape|sexual(?:ly)?\s+assault|sex\s+traffick|non-?consensual|revenge\s+porn|"
-        r"secretly\s+(?:record|film)\w*|upskirt|drug\s+(?:her|his|someone's)\s+drink|roofie)",
+        r"secretly\s+(?:record|film)\w*|upskirt|drug\s+(?:her|his|someone's)\s+drink|roofie"
+        r"|vergewaltig|verkracht|våldt"  # de/nl/sv
+        r"|viols?\b|violeur|violador|violar\s+a\s|estupr|abus\w*\s+(?:sexu|sessu)"  # fr/es/pt/it
+        r"|zgwałc|gwałt(?:u|em|y|ów|ciciel\w*)?\b|znásiln"  # pl/cs
+        r"|изнасил|зґвалт"  # ru/uk
+        r"|tecavüz|βιασμ|raisk"  # tr/el/fi
+        r"|hiếp\s+dâm|강간"  # vi/ko
+        r"|बलात्कार|ধর্ষ|تجاوز\s+(?:جنسی|به\s+عنف)|عصمت\s*دری|אונס(?!ק))"  # hi/bn/fa/ur/he
+        r"|强奸|強姦|性侵|レイプ"  # zh/ja
+        r"|اغتص|ข่มขืน|perkosa",  # ar/th/id
         "self_harm": r"\b(?:lethal\s+dose|suicide|kill\s+myself|self[\s-]?harm|cut\s+myself|end\s+my\s+life|"
         r"hurt\s+myself|"
-        r"starve\s+myself|pro[\s-]?ana|overdose\s+on)\b",
+        r"starve\s+myself|pro[\s-]?ana|overdose\s+on)\b"
+        r"|\b(?:suic[ií]d|suizid|selbstmord|zelfmoord|självmord|sinucid"  # fr/es/pt/it/ro/de/nl/sv
+        r"|mich\s+(?:selbst\s+)?(?:\w+\s+)?(?:umbringen|töten|ritzen|verletzen)"  # kill myself
+        r"|me (?:suicider|tuer)|matarme|uccidermi"
+        r"|samobój|sebevra[žz]d"  # pl/cs
+        r"|суицид|суїцид|самоубийств|поконч\w*\s+с\s+собой"  # ru/uk
+        r"|intihar|i\u0307ntihar|αυτοκτον|itsemurh|öngyilkos"  # tr/el/fi/hu
+        r"|bunuh\s+diri|tự\s+(?:tử|sát)|자살"  # id/vi/ko
+        r"|आत्महत्या|আত্মহত্যা|خودکشی|התאבד)"  # hi/bn/fa/ur/he
+        r"|自杀|自殺|割腕|死にたい"  # zh/ja
+        r"|نتحار|نتحر|ฆ่าตัวตาย",  # ar/th
         "hate": r"\b(?:racist|racial\s+slur|slurs?|hate\s+speech|inferior\s+race|white\s+supremac\w*|"
         r"ethnic\s+cleansing|nazi\w*|antisemit\w*|genocide\s+(?:of|against)|subhuman|"
         r"(?:jews|muslims|black\s+people|gays?|immigrants|women|asians|mexicans)\s+(?:are|should)|"
         r"equal\s+rights|(?:not|never)\s+be\s+(?:allowed|given)|less\s+intelligent|go\s+back\s+to\s+their|"
         r"derogat\w*|demean\w*|degrading|incit\w*\s+(?:hate|hatred|violence|conflict)|"
-        r"offensive\s+(?:jokes?|memes?|content))",
+        r"offensive\s+(?:jokes?|memes?|content)"
+        r"|rasis|rassis|antisémit|ırkçı|расист|ρατσισ"  # racism
+        r"|untermensch|volksverhetz"  # de
+        r"|disc(?:urso|ours|orso)\w*\s+(?:de|d'|di)\s*(?:haine|[oó]dio|odio)"  # fr/es/pt/it
+        r"|raz(?:a|za)s?\s+inferior|limpieza\s+étnica|pulizia\s+etnica"
+        r"|etni\w*\s+(?:zuivering|rensning|čistk|temizlik|tisztogatás)"  # ethnic cleansing
+        r"|недочелов|разжигани\w*\s+(?:\w+\s+)?ненавист"  # ru
+        r"|nefret\s+söylem|ujaran\s+kebencian|phân\s+biệt\s+chủng\s+tộc"  # tr/id/vi
+        r"|인종\s*(?:청소|차별)|नस्लवा|বর্ণবাদ"  # ko/hi/bn
+        r"|نژاد[\u200c\s]?پرست|نسل\s*پرست|גזענ)"  # fa/ur/he
+        r"|种族清洗|种族歧视|ヘイトスピーチ"  # zh/ja
+        r"|عنصري(?!ن)|เหยียด(?:เชื้อชาติ|ผิว)",  # ar/th
         "violent_crimes": r"\b(?:threaten\w*|kill|murder|assassinat\w*|stab|shoot|kidnap|torture|poison|"
         r"strangle|"
         r"beat\s+(?:up|someone)|massacre|terror\w*|mass\s+shooting|hurt\s+(?:someone|people|him|her)|"
@@ -734,32 +814,101 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"human|blow\s+up\s+(?:a|the|my)\s+(?:house|building|car|school|church|office)|behead|slaughter|"
         r"lynch|choke|drown|suffocat|overpower|wipe\s+out|insurgen|civilian\s+casualt|weaponi[sz]ed|silencer|"
         r"firearm|guerr?illa\s+warfare|take\s+out\s+(?:joe|the\s+president|\w+\s+biden|"
-        r"trump|a\s+politician)|genocide|hostage|arson)\w*|vergiften|empoisonner|envenenar|отравить|杀人|殺す",
+        r"trump|a\s+politician)|genocide|hostage|arson"
+        r"|tortur|teror|terör|assassin|asesin|homic[ií]d|secuestr|attentat"  # shared stems
+        r"|empoisonn|envenen|avvelen"  # poison
+        r"|meurtr|tuer\s+(?:mon|ma|mes|quelqu'un|une\s+personne)\b|matar\s+a\s"  # fr/es/it
+        r"|uccider(?:e|lo|la|li)\b"
+        r"|ermord|umbring|mord(?:e|es|en)?\b|mörd(?:er|a)|moord|vergiftig"  # de/nl/sv
+        r"|zamordow|zabić\s+(?:\w+\s+)?(?:kogoś|człowiek|żon|męż|sąsiad|ludzi)|otru|vražd"  # pl/cs
+        r"|убийств|убийц|убить\s+(?:\w+\s+)?(?:человек|кого|жену|мужа|сосед|людей)|террор"  # ru
+        r"|вбивств|вбити\s+(?:\w+\s+)?(?:людин|когось|дружин|чоловік|сусід)|терор"  # uk
+        r"|öldür|cinayet|σκοτώ|δολοφον"  # tr/el
+        r"|murha|megöl|gyilkos|omor"  # fi/hu/ro
+        r"|membunuh|meracun|patayin|kuua\b|giết"  # id/tl/sw/vi
+        r"|살인|죽이"  # ko
+        r"|हत्या|जहर|হত্যা"  # hi/bn
+        r"|کشتن|ترور|دہشت\s*گرد"  # fa/ur
+        r"|רצח|להרוג"  # he
+        r")\w*|vergiften|empoisonner|envenenar|отравить|杀人|殺す"
+        r"|谋杀|绑架|下毒|殺害|殺人"  # zh/ja
+        r"|قتل|أسمم|إرهاب|ฆ่า(?!เชื้อ|ตัวตาย)",  # ar/th
         "non_violent_crimes": r"\b(?:steal|theft|rob|robbery|fraud|scam|launder|counterfeit|smuggl\w*|"
         r"meth\w*|cocaine|heroin|fentanyl|shoplift|tax\s+evasion|forge|forgery|brib\w*|embezzl\w*|blackmail|"
         r"extort\w*|fake\s+id|illegal\w*|pirat\w*|drugs?|evade\s+(?:police|taxes|the\s+law)|"
         r"without\s+getting\s+caught|untraceable|insider\s+trading|ponzi|crack\s+cocaine|coke|"
         r"get\s+(?:some\s+)?crack|mdma|lsd|ecstasy|cartel|trafficking|bribe|cheat\w*\s+(?:on\s+)?(?:an?\s+)?"
         r"(?:exam|test|taxes)|evade|evasion|fake\s+(?:id|passport|documents?)|pickpocket|burglar\w*|break\s+into|"
-        r"unlawful\w*|fraudulent|(?:gambling|pyramid)\s+scheme)"
-        r"|metanfetamina|冰毒|毒品",
+        r"unlawful\w*|fraudulent|(?:gambling|pyramid)\s+scheme"
+        r"|coca[iíï]n|kokai|fentan|kartel(?!a)|narcot|narkot|drogas\b|drogue"  # drugs
+        r"|falsific|contraban|extors"  # shared stems
+        r"|escroqu|estafa|soborn|robar|roubar|lava(?:do|r|gem)\s+(?:de\s+)?(?:dinero|dinheiro)"  # fr/es/pt
+        r"|blanqueo\s+de\s+(?:capitales|dinero)|blanchi(?:ment|r)\s+(?:de\s+)?(?:d'|l')argent"
+        r"|billetes\s+falsos"
+        r"|rauschgift|drogen\s+(?:\w+\s+){0,3}?(?:kaufen|verkaufen|herstellen|schmuggeln)"  # de/nl
+        r"|geldwäsche|falschgeld|betrüg|erpress|stehlen|witwass"
+        r"|oszust|kradzież|ukraść"  # pl
+        r"|наркот|отмы[вт]\w*\s+(?:\w+\s+)?(?:денег|деньги)"  # ru/uk
+        r"|фальшив\w*\s+(?:деньг|купюр|гроші|грошей)|мошенни|вымогател|шахрай|украсть"
+        r"|uyuşturucu|dolandırıc|hırsız|ναρκωτικ|απάτη"  # tr/el
+        r"|narkoba|penipuan|mencuri|ma t(?:úy|uý)|lừa\s+đảo"  # id/vi
+        r"|마약|돈세탁|ड्रग्स|चोरी|মাদক"  # ko/hi/bn
+        r"|مواد\s+مخدر|پول[\u200c\s]?شویی|کلاهبرداری|منشیات|סמים|הלבנת\s+הון)"  # fa/ur/he
+        r"|metanfetamina|冰毒|毒品"
+        r"|洗钱|假钞|诈骗|走私|贩毒"  # zh
+        r"|麻薬|覚醒剤|詐欺"  # ja
+        r"|مخدر|غس(?:ي)?ل\s+(?:ال)?أموال|تزوير|سرق"  # ar
+        r"|ยาเสพติด|ฟอกเงิน",  # th
         "privacy": r"\b(?:home\s+address|phone\s+number|social\s+security|ssn|personal\s+data|dox\w*|"
         r"track\s+(?:someone|my\s+(?:ex|wife|husband|girlfriend|boyfriend))|stalk\w*|spy\s+on|"
         r"private\s+(?:information|details|messages)|location\s+of\s+(?:my|this|a)\s+(?:ex|person|neighbou?r)|"
         r"mental\s+health\s+history|immigration\s+status|criminal\s+record|sexual\s+orientation|"
         r"medical\s+records?|bank\s+(?:details|account\s+number)|credit\s+card\s+(?:details|number)|"
-        r"(?:email|instagram|facebook)\s+password|date\s+of\s+birth)",
+        r"(?:email|instagram|facebook)\s+password|date\s+of\s+birth"
+        r"|(?:rastrear|localizar|localiser|localizzare|suivre)\s+(?:el\s+|le\s+|il\s+"  # someone's phone
+        r"|o\s+)?(?:celular|móvil|teléfono|telefone|téléphone|portable|cellulare|telefono)\s+(?:de|del|da"
+        r"|di|della|do)\b"
+        r"|handy\s+(?:meiner|meines|seiner|seines|ihrer|ihres|von)\s+(?:\w+\s+){1,2}?(?:orten"  # de
+        r"|überwach|ausspionier|tracken)|privatadresse"
+        r"|dirección\s+(?:de\s+(?:su\s+)?casa|particular)"  # es
+        r"|pesel|деанон|домашн\w*\s+адрес|alamat\s+rumah"  # pl/ru/id
+        r"|melacak\s+(?:hp|ponsel|lokasi)\s+(?:\w+\s+)?(?:orang|pacar|istri|suami|mantan|dia)"
+        r"|신상\s*털|주민(?:등록)?번호|घर\s+का\s+पता|כתובת\s+(?:ה)?(?:מגורים|בית))"  # ko/hi/he
+        r"|家庭住址|人肉|身份证号|跟踪|住所\S{0,3}特定"  # zh/ja
+        r"|عنوان\s+(?:ال)?(?:منزل|سكن|بيت)|تتبع\s+هاتف\s+\S",  # ar
         "intellectual_property": r"\b(?:pirat\w*|torrent|crack\w*\s+(?:software|licen[cs]e)|copyrighted|"
-        r"full\s+(?:text|lyrics)\s+of|lyrics\s+of|bypass\s+drm|keygen|plagiari\w*|passage\s+from)",
+        r"full\s+(?:text|lyrics)\s+of|lyrics\s+of|bypass\s+drm|keygen|plagiari\w*|passage\s+from"
+        r"|plagi|raubkop|пиратск)"  # plagiarism, piracy
+        r"|盗版|破解版|海賊版",  # zh/ja
         "defamation": r"\b(?:defam\w*|slander\w*|libel\w*|false\s+(?:rumou?rs?|claims?|accusations?)|"
-        r"ruin\s+(?:his|her|their)\s+reputation|fake\s+(?:story|news|article)\s+(?:about|claiming))",
+        r"ruin\s+(?:his|her|their)\s+reputation|fake\s+(?:story|news|article)\s+(?:about|claiming)"
+        r"|difam|diffam|calomni|calumni"  # fr/es/pt/it/ro
+        r"|verleumd|rufmord|zniesławi"  # de/pl
+        r"|клевет|наклеп|δυσφήμ|iftira|phỉ\s+báng"  # ru/uk/el/tr/vi
+        r"|명예\s*훼손|मानहानि|تهمت|הוצאת\s+דיבה)"  # ko/hi/fa/he
+        r"|诽谤|誹謗|造谣|名誉毀損"  # zh/ja
+        r"|تشهير|หมิ่นประมาท",  # ar/th
         "specialized_advice": r"\b(?:legal\s+advice|medical\s+advice|financial\s+advice|investment\s+advice|"
         r"diagnos\w*|prescri\w*|dosage|should\s+i\s+(?:invest|buy|sell)|lawsuit|sue\s+my|"
         r"which\s+stocks?|treat\s+my|cure\s+my)",
         "sexual_content": r"\b(?:porn\w*|explicit\s+sex\w*|erotic\w*|sex\s+scene|nude|nsfw|sexual\w*|"
-        r"orgasm|fetish|adult\s+(?:content|industry|movies?|films?|websites?|entertainment))",
+        r"orgasm|fetish|adult\s+(?:content|industry|movies?|films?|websites?|entertainment)"
+        r"|sexuell|sexuel|sessual|seksu|szex"  # de/fr/it/pl/nl/id/fi/hu
+        r"|érot|erotis|nackt|desnud"  # erotic, naked
+        r"|khiêu\s+dâm|tình\s+dục"  # vi
+        r"|секс(?!т)|порн|σεξ"  # ru/uk/el
+        r"|포르노|섹스|पोर्न|सेक्स(?!त)|পর্ন"  # ko/hi/bn
+        r"|پورن|פורנו|סקס(?!ט))"  # fa/he
+        r"|色情|做爱|エロ|ポルノ"  # zh/ja
+        r"|إباحي|سكس(?!ت)|โป๊(?!ว)",  # ar/th
         "elections": r"\b(?:election|ballot|voter|voting|vote|campaign|candidate|political|lobby\w*|"
-        r"propaganda|disinformation|misinformation)\w*",
+        r"propaganda|disinformation|misinformation"
+        r"|wahl(?:betrug|fälsch|manipul)"  # de
+        r"|desinformation|désinformation|desinformaci|dezinform"  # disinformation
+        r"|élection|elector|elecciones|bầu\s+cử"  # election(s)
+        r"|выбор(?:ы|ов|ах|ам)\b|дезинформац|선거|चुनाव"  # ru/ko/hi
+        r")\w*"
+        r"|الانتخاب|בחירות|选举|選挙|เลือกตั้ง",  # ar/he/zh/ja/th
         "code_interpreter_abuse": r"(?:os\.system|subprocess\.|rm\s+-rf\s+/|/etc/(?:passwd|shadow)|"
         r"fork\s+bomb|escape\s+(?:the\s+)?(?:sandbox|container)|reverse\s+shell|__import__\(|eval\(.*input)",
     }.items()
@@ -831,6 +980,12 @@ def _harm_rule_scores(head: str, scores: dict[str, float]) -> None:
 
 
 _HAZARD_STARTS = {name: match_starts(pattern) for name, pattern in HAZARD_LEXICON.items()}
+# Most prompts are plain ASCII, and then no start in another script can occur: scanning only the
+# ASCII starts keeps the English hot path from paying for the other languages' terms.
+_HAZARD_ASCII_STARTS = {
+    name: None if starts is None else tuple(s for s in starts if s.isascii())
+    for name, starts in _HAZARD_STARTS.items()
+}
 
 
 def count_matches(pattern: re.Pattern, starts: tuple[str, ...] | None, text: str) -> int:
@@ -854,8 +1009,11 @@ def hazard_hits(window: str) -> dict[str, int]:
     """Hazard category → number of lexicon hits (which kind of harm the prompt is about)."""
     hits = {}
     window = window[:HAZARD_CHARS]
+    starts = _HAZARD_ASCII_STARTS if window.isascii() else _HAZARD_STARTS
     for name, pattern in HAZARD_LEXICON.items():
-        count = count_matches(pattern, _HAZARD_STARTS[name], window)
+        if starts[name] == ():  # nothing this category names can start in this text
+            continue
+        count = count_matches(pattern, starts[name], window)
         if count:
             hits[name] = count
     return hits
