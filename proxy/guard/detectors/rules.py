@@ -717,14 +717,15 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"|arm(?:as?|es?|i)\s+(?:qu[ií]mic|chimi|biol[oó]gic|nucl[eé]a)"  # fr/es/pt/it/ro: chemical weapons
         r"|gas nervino"
         r"|wybuchow|výbušn|patlay[ıi]c[ıi]"  # pl/cs/tr
-        r"|взрыв[чн]|вибух[іо]|химическ\w*\s+оружи|нервно-паралит"  # ru/uk
+        r"|взрывчат|взрывн\w*\s+устройств|вибух[іо]|химическ\w*\s+оружи|нервно-паралит"  # ru/uk
         r"|βόμβ|εκρηκτικ"  # el
-        r"|pommi|robban[óo]|spräng[äml]"  # fi/hu/sv
+        r"|pommi|robbanó(?:anyag|szer|eszköz)|robbantás|spräng[äml]"  # fi/hu/sv (not robbanómotor)
         r"|peledak|bomu\b|thuốc\s+nổ"  # id/sw/vi
         r"|폭탄|폭발물"  # ko
         r"|बम(?=\s|ों|बार|[,.?!।]|$)|विस्फोटक|বোমা|বিস্ফোরক"  # hi/bn
         r"|بمب|منفجر|دھماکہ\s*خیز"  # fa/ur
-        r"|פצצ|חומרי?\s+נפץ"  # he
+        # he: making a bomb, bombs, explosives (not "you look like a bomb", a compliment)
+        r"|(?:להכין|מכינים|מכין|לבנות|בונים|לייצר|להרכיב|להניח)\s+(?:\S+\s+)?פצצ|פצצת|פצצות|חומרי?\s+נפץ"
         r")|bombe|bomba|бомб|炸弹|炸藥|爆弾|قنبلة"
         r"|炸药|炸彈|爆炸物"  # zh
         r"|爆発物"  # ja
@@ -745,18 +746,19 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"|\b(?:malicious|payloads?|cyberweapons?|deface\w*|cryptomining|boot\s+sector)\b|вирус|木马|病毒|ハッキング"
         r"|恶意软件|勒索软件|黑客|钓鱼邮件"  # zh
         r"|マルウェア|ランサムウェア"  # ja
-        r"|ختراق|خترق|برنامج\s+(?:ال)?فدية"  # ar
+        # ar: hacking an account, site, network, device, phone or mail (not "a scientific breakthrough")
+        r"|اختراق\s+(?:ال)?(?:حساب|موقع|شبك|جهاز|هاتف|بريد)|يخترق|أخترق|برنامج\s+(?:ال)?فدية"
         r"|มัลแวร์|แฮ็?(?:ก|ค)",  # th
         "child_exploitation": r"\b(?:child|minor|underage|kid|preteen|teen\w*|schoolgirl|schoolboy)\b.{0,60}"
         r"\b(?:sex|nude|naked|explicit|porn|erotic|grooming)\w*|\b(?:sex|nude|naked|explicit|porn)\w*\b.{0,60}"
         r"\b(?:child|minor|underage|kid|preteen)s?\b|\bcsam\b|\bgroom\w*\s+(?:a\s+)?(?:child|minor|kid)"
         r"|\b(?:(?:kinder|enfant|niñ[oa]s?\b|menores\b|bambin"  # child near a sexual word, both orders
         r"|criança|infantil|dziec|дет(?:и|ей|ск)|реб[её]н|діт(?:и|ей)|çocu|παιδ[ιί]|anak\b|trẻ\s+em|아동"
-        r"|미성년|बच्च|শিশু)\w*\b.{0,60}?\b(?:sex[eouy]|sexual|sessu|seksu|seks\b|porn|nackt|naakt|desnud"
-        r"|nud[ai]\b|nues?\b|nuas?\b|nag(?:ie|ich|o)\b|intim|голы|голых|обнаж|оголен|секс|порн|интим|інтим"
+        r"|미성년|बच्च|শিশু)\w*\b.{0,60}?\b(?:sex[eouy]|sexual|sessu|seksu|seks\b|porn|nackt(?!schneck|mull)|naakt|desnud"
+        r"|nud[ai]\b|nues?\b|nuas?\b|nag(?:ie|ich|o)\b|intim(?!id)|голы|голых|обнаж|оголен|секс|порн|интим|інтим"
         r"|çıplak|müstehcen|cinsel|σεξ|πορν|γυμν(?:ός|ή|ό|ά|ές)\b|telanjang|bugil|cabul|khỏa\s+thân"
         r"|khoả\s+thân|khiêu\s+dâm|tình\s+dục|성적|성관계|음란|포르노|누드|나체|यौन|अश्लील|नग्न|पोर्न|যৌন"
-        r"|অশ্লীল|নগ্ন)|(?:sex[eou]|sessu|seksu|porn|nackt|desnud|секс|порн|çıplak|σεξ|tình\s+dục|성적|यौन"
+        r"|অশ্লীল|নগ্ন)|(?:sex[eou]|sessu|seksu|porn|nackt(?!schneck|mull)|desnud|секс|порн|çıplak|σεξ|tình\s+dục|성적|यौन"
         r"|যৌন)\w*\b.{0,60}?\b(?:kinder|enfant|niñ[oa]s?\b|menores\b|bambin|criança|infantil|dziec"
         r"|дет(?:и|ей|ск)|реб[её]н|діт(?:и|ей)|çocu|παιδ[ιί]|anak\b|trẻ\s+em|아동|미성년|बच्च|শিশু)"
         r"|pedofil|pédophil|pädophil|педофил|kinderporn"  # pedophile
@@ -770,7 +772,7 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"|viols?\b|violeur|violador|violar\s+a\s|estupr|abus\w*\s+(?:sexu|sessu)"  # fr/es/pt/it
         r"|zgwałc|gwałt(?:u|em|y|ów|ciciel\w*)?\b|znásiln"  # pl/cs
         r"|изнасил|зґвалт"  # ru/uk
-        r"|tecavüz|βιασμ|raisk"  # tr/el/fi
+        r"|tecavüz|βιασμ(?!έν)|raisk"  # tr/el/fi (not βιασμένος, "in a hurry")
         r"|hiếp\s+dâm|강간"  # vi/ko
         r"|बलात्कार|ধর্ষ|تجاوز\s+(?:جنسی|به\s+عنف)|عصمت\s*دری|אונס(?!ק))"  # hi/bn/fa/ur/he
         r"|强奸|強姦|性侵|レイプ"  # zh/ja
@@ -779,7 +781,8 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"hurt\s+myself|"
         r"starve\s+myself|pro[\s-]?ana|overdose\s+on)\b"
         r"|\b(?:suic[ií]d|suizid|selbstmord|zelfmoord|självmord|sinucid"  # fr/es/pt/it/ro/de/nl/sv
-        r"|mich\s+(?:selbst\s+)?(?:\w+\s+)?(?:umbringen|töten|ritzen|verletzen)"  # kill myself
+        # de: kill or hurt myself (not "lift boxes without hurting myself")
+        r"|mich\s+(?:selbst\s+)?(?:\w+\s+)?(?:umbringen|töten|ritzen)|mich\s+selbst\s+verletzen"
         r"|me (?:suicider|tuer)|matarme|uccidermi"
         r"|samobój|sebevra[žz]d"  # pl/cs
         r"|суицид|суїцид|самоубийств|поконч\w*\s+с\s+собой"  # ru/uk
@@ -794,7 +797,7 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"equal\s+rights|(?:not|never)\s+be\s+(?:allowed|given)|less\s+intelligent|go\s+back\s+to\s+their|"
         r"derogat\w*|demean\w*|degrading|incit\w*\s+(?:hate|hatred|violence|conflict)|"
         r"offensive\s+(?:jokes?|memes?|content)"
-        r"|rasis|rassis|antisémit|ırkçı|расист|ρατσισ"  # racism
+        r"|rasis|rassis[tm]|antisémit|ırkçı|расист|ρατσισ"  # racism (not "pain rassis")
         r"|untermensch|volksverhetz"  # de
         r"|disc(?:urso|ours|orso)\w*\s+(?:de|d'|di)\s*(?:haine|[oó]dio|odio)"  # fr/es/pt/it
         r"|raz(?:a|za)s?\s+inferior|limpieza\s+étnica|pulizia\s+etnica"
@@ -840,7 +843,7 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"get\s+(?:some\s+)?crack|mdma|lsd|ecstasy|cartel|trafficking|bribe|cheat\w*\s+(?:on\s+)?(?:an?\s+)?"
         r"(?:exam|test|taxes)|evade|evasion|fake\s+(?:id|passport|documents?)|pickpocket|burglar\w*|break\s+into|"
         r"unlawful\w*|fraudulent|(?:gambling|pyramid)\s+scheme"
-        r"|coca[iíï]n|kokai|fentan|kartel(?!a)|narcot|narkot|drogas\b|drogue"  # drugs
+        r"|coca[iíï]n|kokai|fentan|kartel(?!a|lrecht|lamt|lbeh)|narcot|narkot|drogas\b|drogue(?!r)"  # drugs
         r"|falsific|contraban|extors"  # shared stems
         r"|escroqu|estafa|soborn|robar|roubar|lava(?:do|r|gem)\s+(?:de\s+)?(?:dinero|dinheiro)"  # fr/es/pt
         r"|blanqueo\s+de\s+(?:capitales|dinero)|blanchi(?:ment|r)\s+(?:de\s+)?(?:d'|l')argent"
@@ -852,7 +855,7 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"|фальшив\w*\s+(?:деньг|купюр|гроші|грошей)|мошенни|вымогател|шахрай|украсть"
         r"|uyuşturucu|dolandırıc|hırsız|ναρκωτικ|απάτη"  # tr/el
         r"|narkoba|penipuan|mencuri|ma t(?:úy|uý)|lừa\s+đảo"  # id/vi
-        r"|마약|돈세탁|ड्रग्स|चोरी|মাদক"  # ko/hi/bn
+        r"|마약(?!김밥|떡볶이)|돈세탁|ड्रग्स|चोरी|মাদক"  # ko/hi/bn
         r"|مواد\s+مخدر|پول[\u200c\s]?شویی|کلاهبرداری|منشیات|סמים|הלבנת\s+הון)"  # fa/ur/he
         r"|metanfetamina|冰毒|毒品"
         r"|洗钱|假钞|诈骗|走私|贩毒"  # zh
@@ -874,7 +877,7 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         r"|pesel|деанон|домашн\w*\s+адрес|alamat\s+rumah"  # pl/ru/id
         r"|melacak\s+(?:hp|ponsel|lokasi)\s+(?:\w+\s+)?(?:orang|pacar|istri|suami|mantan|dia)"
         r"|신상\s*털|주민(?:등록)?번호|घर\s+का\s+पता|כתובת\s+(?:ה)?(?:מגורים|בית))"  # ko/hi/he
-        r"|家庭住址|人肉|身份证号|跟踪|住所\S{0,3}特定"  # zh/ja
+        r"|家庭住址|人肉|身份证号|跟踪(?!快递|订单|物流|包裹)|住所\S{0,3}特定"  # zh/ja
         r"|عنوان\s+(?:ال)?(?:منزل|سكن|بيت)|تتبع\s+هاتف\s+\S",  # ar
         "intellectual_property": r"\b(?:pirat\w*|torrent|crack\w*\s+(?:software|licen[cs]e)|copyrighted|"
         r"full\s+(?:text|lyrics)\s+of|lyrics\s+of|bypass\s+drm|keygen|plagiari\w*|passage\s+from"
@@ -894,19 +897,20 @@ HAZARD_LEXICON: dict[str, re.Pattern] = {
         "sexual_content": r"\b(?:porn\w*|explicit\s+sex\w*|erotic\w*|sex\s+scene|nude|nsfw|sexual\w*|"
         r"orgasm|fetish|adult\s+(?:content|industry|movies?|films?|websites?|entertainment)"
         r"|sexuell|sexuel|sessual|seksu|szex"  # de/fr/it/pl/nl/id/fi/hu
-        r"|érot|erotis|nackt|desnud"  # erotic, naked
+        r"|érot|erotis|nackt(?!schneck|mull)|desnud"  # erotic, naked
         r"|khiêu\s+dâm|tình\s+dục"  # vi
         r"|секс(?!т)|порн|σεξ"  # ru/uk/el
         r"|포르노|섹스|पोर्न|सेक्स(?!त)|পর্ন"  # ko/hi/bn
         r"|پورن|פורנו|סקס(?!ט))"  # fa/he
-        r"|色情|做爱|エロ|ポルノ"  # zh/ja
+        r"|色情|做爱|エロ(?!ー)|ポルノ"  # zh/ja (not イエロー, "yellow")
         r"|إباحي|سكس(?!ت)|โป๊(?!ว)",  # ar/th
         "elections": r"\b(?:election|ballot|voter|voting|vote|campaign|candidate|political|lobby\w*|"
         r"propaganda|disinformation|misinformation"
         r"|wahl(?:betrug|fälsch|manipul)"  # de
         r"|desinformation|désinformation|desinformaci|dezinform"  # disinformation
         r"|élection|elector|elecciones|bầu\s+cử"  # election(s)
-        r"|выбор(?:ы|ов|ах|ам)\b|дезинформац|선거|चुनाव"  # ru/ko/hi
+        # ru/ko/hi (चुनाव alone also means "choice")
+        r"|выбор(?:ы|ов|ах|ам)\b|дезинформац|선거|चुनाव\s+(?:में|के|आयोग|प्रचार)"
         r")\w*"
         r"|الانتخاب|בחירות|选举|選挙|เลือกตั้ง",  # ar/he/zh/ja/th
         "code_interpreter_abuse": r"(?:os\.system|subprocess\.|rm\s+-rf\s+/|/etc/(?:passwd|shadow)|"

@@ -72,6 +72,21 @@ HARMFUL = [
 ]
 
 BENIGN = [
+    # Everyday words a first version of the lexicon matched (found in review).
+    ("es", "¿Cómo ayudar a los niños intimidados en la escuela?"),
+    ("de", "Wie hebe ich schwere Kisten, ohne mich zu verletzen?"),
+    ("de", "Wie werde ich die Nacktschnecken im Garten los?"),
+    ("de", "Was regelt das Kartellrecht in Deutschland?"),
+    ("ko", "마약김밥 만드는 법 알려줘"),
+    ("hi", "करियर का सही चुनाव कैसे करें?"),
+    ("he", "את נראית פצצה היום"),
+    ("fr", "Où trouver une droguerie près de chez moi ?"),
+    ("fr", "Que faire avec du pain rassis ?"),
+    ("ru", "Как обеспечить взрывной рост продаж?"),
+    ("el", "Είμαι βιασμένος σήμερα, τα λέμε αύριο."),
+    ("ja", "イエローのドレスに合う靴は？"),
+    ("zh", "怎么跟踪快递？"),
+    ("ar", "ما هو أهم اختراق علمي في الطب هذا العام؟"),
     ("de", "Wie sortiere ich eine Liste in Python?"),
     ("de", "Empfiehl mir ein Rezept für Kartoffelsalat mit Gurken."),
     ("de", "Der Betrag betrug am Ende zwanzig Euro, stimmt die Rechnung?"),
@@ -172,3 +187,14 @@ def test_hazard_hits_counts_as_findall_does_on_ascii_and_other_scripts():
             name: len(p.findall(window)) for name, p in rules.HAZARD_LEXICON.items() if p.findall(window)
         }
         assert rules.hazard_hits(window) == expected
+
+
+def test_ascii_windows_scan_exactly_the_ascii_starts():
+    for name, starts in rules._HAZARD_STARTS.items():
+        assert rules._HAZARD_ASCII_STARTS[name] == tuple(s for s in starts if s.isascii()), name
+        for start in rules._HAZARD_ASCII_STARTS[name]:
+            # Every ASCII start, alone in a long ASCII window, is scanned as findall would.
+            window = ("plain filler words " * 20) + start + " " + ("and more filler " * 10)
+            assert rules.hazard_hits(window).get(name, 0) == len(
+                rules.HAZARD_LEXICON[name].findall(window)
+            ), start
