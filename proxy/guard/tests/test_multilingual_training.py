@@ -2,7 +2,10 @@
 artefact reads in other languages."""
 
 import csv
-from collections import Counter
+import difflib
+import re
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,44 @@ def test_no_evaluation_probe_is_a_training_row():
         + seed_intent.intent_examples()
     )
     assert not probes & {text.strip().casefold() for text, _ in seeds}
+
+
+def _normalised(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f" {text} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def test_no_multilingual_seed_row_is_a_near_copy_of_a_probe():
+    """The probes and the seed rows were written at the same time by different authors; rows
+    that still came out alike were removed from the seeds. Containment, trigram Jaccard > 0.5
+    or a difflib ratio >= 0.6 after normalisation counts as alike."""
+    seeds = sorted(
+        {_normalised(t) for t, _ in seed_multilingual.misuse_examples() + seed_multilingual.intent_examples()}
+    )
+    grams = [_trigrams(s) for s in seeds]
+    index: dict[str, set[int]] = defaultdict(set)
+    for i, seed_grams in enumerate(grams):
+        for gram in seed_grams:
+            index[gram].add(i)
+    alike = []
+    for probe in map(_normalised, _probe_texts()):
+        probe_grams = _trigrams(probe)
+        shared: Counter = Counter(i for gram in probe_grams for i in index[gram])
+        for i, common in shared.items():
+            jaccard = common / (len(probe_grams) + len(grams[i]) - common)
+            if (
+                jaccard > 0.5
+                or seeds[i] in probe
+                or (jaccard > 0.3 and difflib.SequenceMatcher(None, probe, seeds[i]).ratio() >= 0.6)
+            ):
+                alike.append((probe, seeds[i]))
+    assert not alike, alike[:5]
 
 
 @pytest.mark.parametrize(
