@@ -33,10 +33,15 @@ def estimate_text_tokens(text: str) -> int:
     return math.ceil(len(text) / CHARS_PER_TOKEN) if text else 0
 
 
+def _image_count(message: Message) -> int:
+    if not isinstance(message.content, list):
+        return 0
+    return sum(1 for part in message.content if part.type == "image")
+
+
 def _message_tokens(message: Message) -> int:
     tokens = TOKENS_PER_MESSAGE + estimate_text_tokens(message.text())
-    if isinstance(message.content, list):
-        tokens += TOKENS_PER_IMAGE * sum(1 for part in message.content if part.type == "image")
+    tokens += TOKENS_PER_IMAGE * _image_count(message)
     for call in message.tool_calls:
         tokens += estimate_text_tokens(call.name) + estimate_text_tokens(call.arguments)
     return tokens
@@ -72,8 +77,7 @@ def _message_bound(message: Message) -> int:
     tokens = BOUND_TOKENS_PER_MESSAGE + _utf8_bytes(message.role) + _utf8_bytes(message.name or "")
     tokens += _utf8_bytes(message.tool_call_id or "")
     tokens += _utf8_bytes(message.text())
-    if isinstance(message.content, list):
-        tokens += _image_bound() * sum(1 for part in message.content if part.type == "image")
+    tokens += _image_bound() * _image_count(message)
     for call in message.tool_calls:
         tokens += BOUND_TOKENS_PER_TOOL + _utf8_bytes(call.id) + _utf8_bytes(call.name)
         tokens += _utf8_bytes(call.arguments)
