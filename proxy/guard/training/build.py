@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from proxy.guard.detectors.embed import TABLE as EMBED_TABLE
 from proxy.guard.detectors.embed import StaticEmbedder
@@ -367,15 +368,21 @@ def main(argv: list[str] | None = None) -> int:
         write_holdout(held, args.holdout_csv)
         print(f"held out {len(held)} rows -> {args.holdout_csv}", file=sys.stderr)
     embed = EmbedView(args.embed_table, args.embed_dims, args.embed_weight) if args.embed_dims else None
-    model = train(
-        rows,
-        embed=embed,
-        c_misuse=args.c_misuse,
-        c_intent=args.c_intent,
-        max_fpr=args.max_fpr,
-        binary=args.binary_head,
-        fixed_threshold=args.threshold or None,
-    )
+    # scikit-learn sums the loss over OpenMP threads; their number changes the last bits of each
+    # sum and so the solver's path: with one thread the artefact is the same on any core count.
+    # threadpoolctl limits only libraries already loaded, hence the import first.
+    import sklearn.linear_model  # noqa: F401
+
+    with threadpool_limits(limits=1):
+        model = train(
+            rows,
+            embed=embed,
+            c_misuse=args.c_misuse,
+            c_intent=args.c_intent,
+            max_fpr=args.max_fpr,
+            binary=args.binary_head,
+            fixed_threshold=args.threshold or None,
+        )
     meta = {
         "data_digest": _data_digest(args.data),
         "holdout": args.holdout,
