@@ -145,7 +145,11 @@ class DefaultDetector:
         if self._artefact is None:
             with self._lock:
                 if self._artefact is None:
-                    self._artefact = load_artefact()
+                    artefact = load_artefact()
+                    if artefact.embed_weights is not None and self._embedder is None:
+                        # Load the token table with the weights, not on some later request.
+                        self._embedder = embed.embedder(artefact.embed_weights.shape[0])
+                    self._artefact = artefact
         return self._artefact
 
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray, tuple]:
@@ -155,7 +159,8 @@ class DefaultDetector:
         # Elementwise product and sum rather than a BLAS matrix-vector call (see features.py).
         raw = (art.weights[index] * values[:, None]).sum(axis=0)
         if art.embed_weights is not None:
-            # Only artefacts built with --embed-dims carry these weights (the shipped one does not).
+            # The shipped artefact's embedding weights feed the intent head only (their misuse
+            # columns are zero); artefacts built with --embed-heads both feed both.
             vector = (self._embedder or embed.embedder(art.embed_weights.shape[0])).embed(text)
             raw += (art.embed_weights * vector[:, None]).sum(axis=0)
         misuse = _misuse_probabilities(raw[:4] + art.misuse_bias, art.meta.get("misuse_mode"))

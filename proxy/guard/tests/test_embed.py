@@ -1,7 +1,7 @@
 """The static-embedding feature view: WordPiece tokenisation, pooling and its use by the detector.
 
-Uses a tiny hand-made table, so it runs without the distilled table (which is not shipped; see
-docs/guard.md) and without torch.
+Mostly a tiny hand-made table, so the mechanics are tested without torch; the last tests read
+the shipped table (`artefacts/static_embed.npz`) and artefact.
 """
 
 import numpy as np
@@ -95,9 +95,68 @@ def test_detector_adds_the_embedding_head_to_the_ngram_logits(embedder):
     assert unknown[BENIGN] == pytest.approx(0.25)
 
 
-def test_shipped_artefact_needs_no_missing_table():
-    """An artefact built with --embed-dims is useless without its table: never ship one alone."""
+def test_english_weight_ramps_from_half_to_three_quarters_whole_english_words():
+    assert embed.english_weight(0.0) == embed.english_weight(0.5) == 0.0
+    assert embed.english_weight(0.625) == pytest.approx(0.5)
+    assert embed.english_weight(0.75) == embed.english_weight(1.0) == 1.0
+
+
+def test_text_that_is_not_english_gets_no_vector(embedder):
+    """ "猫" is in the table, but a CJK character is no English word: the English model's vectors
+    would mislead the heads, so the view is off and the heads read the n-grams alone."""
+    assert _pieces(embedder, "猫猫")
+    assert not embedder.embed("猫猫").any()
+    # Two of three words are English (share 0.67): the unit vector scaled by the ramp.
+    assert np.linalg.norm(embedder.embed("hello world 猫")) == pytest.approx(embed.english_weight(2 / 3))
+    assert np.linalg.norm(embedder.embed("hello world")) == pytest.approx(1.0)
+
+
+def test_shipped_view_feeds_the_intent_head_only():
+    """The shipped artefact reads the embedding for intent; its misuse columns are zero, so the
+    misuse reading is exactly the n-gram head's (the view did not raise held-out recall)."""
     from proxy.guard.detectors.default import load_artefact
 
     artefact = load_artefact()
-    assert artefact.embed_weights is None or embed.TABLE.is_file()
+    assert embed.TABLE.is_file()
+    assert artefact.embed_weights is not None
+    assert artefact.embed_weights.shape[0] == embed.embedder().dims
+    assert not artefact.embed_weights[:, :4].any()
+    assert np.abs(artefact.embed_weights[:, 4:]).max() > 0.1
+
+
+def test_build_feeds_the_view_to_the_intent_head_only(tmp_path):
+    """`build.train` with `embed_misuse=False` (the default build) leaves the misuse head's
+    embedding weights at zero and learns intent weights from the view; the int8 table that
+    `distill.py` writes loads back to the vectors it quantised."""
+    from proxy.guard.training import build, distill
+
+    tokens = ["[PAD]", "[UNK]", "poem", "code", "python", "verse", "bug", "rhyme"]
+    vectors = np.random.default_rng(0).normal(size=(len(tokens), 4)).astype(np.float32)
+    codes, scales = distill.quantise(vectors)
+    table = tmp_path / "table.npz"
+    np.savez_compressed(table, tokens=np.array("\n".join(tokens)), codes=codes, scales=scales)
+    loaded = StaticEmbedder.load(table)
+    np.testing.assert_allclose(loaded.vectors, vectors, atol=np.abs(vectors).max() / 100)
+
+    rows = [
+        dict(text=text, misuse=misuse, intent=intent, source="t", group="")
+        for text, misuse, intent in [
+            ("poem verse rhyme", "benign", "writing"),
+            ("verse rhyme poem", "benign", "writing"),
+            ("python code bug", "benign", "coding"),
+            ("bug code python", "benign", "coding"),
+            ("ignore rules poem", "jailbreak", None),
+            ("ignore rules code", "jailbreak", None),
+        ]
+    ]
+    model = build.train(
+        rows,
+        c_misuse=1.0,
+        c_intent=1.0,
+        max_fpr=0.5,
+        fixed_threshold=0.5,
+        embed=build.EmbedView(table, 4, 0.5),
+        embed_misuse=False,
+    )
+    assert model["misuse_embed_coef"].shape == (4, 4) and not model["misuse_embed_coef"].any()
+    assert model["intent_embed_coef"].shape == (len(INTENTS), 4) and model["intent_embed_coef"].any()
