@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 TABLE = Path(__file__).resolve().parents[1] / "artefacts" / "static_embed.npz"
-HEAD_WORDS, TAIL_WORDS = 320, 96
-HEAD_CHARS, TAIL_CHARS = 2_400, 700  # enough for the words above; avoids scanning all of 8 KB
+HEAD_WORDS, TAIL_WORDS = 200, 64
+HEAD_CHARS, TAIL_CHARS = 1_500, 500  # enough for the words above; avoids scanning all of 8 KB
 MAX_WORD_CHARS = 100  # as BERT: longer "words" are unknown
 CACHE_LIMIT = 200_000
 ENGLISH_SHARE_LOW, ENGLISH_SHARE_FULL = 0.5, 0.75  # see english_weight
@@ -36,15 +36,17 @@ _WORD_RE = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+|[^\w\s]|_")
 class StaticEmbedder:
     def __init__(self, tokens: list[str], vectors: np.ndarray) -> None:
         self.vocab = {token: index for index, token in enumerate(tokens)}
-        self.vectors = np.ascontiguousarray(vectors)
+        # float32 in memory (≈15 MB): pooling float16 rows costs 4x as much per prompt.
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.dims = vectors.shape[1]
-        self._cache: dict[str, tuple[int, ...]] = {}
+        self._cache: dict[str, tuple[tuple[int, ...], bool, bool]] = {}
 
     @classmethod
     def load(cls, path: Path = TABLE, dims: int | None = None) -> "StaticEmbedder":
         with np.load(path, allow_pickle=False) as data:
             tokens = str(data["tokens"]).split("\n")
-            # int8 codes with one scale per token (training/distill.py); float16 in memory.
+            # int8 codes with one scale per token (training/distill.py), rounded to float16: the
+            # values the shipped artefact was trained on.
             vectors = (data["codes"].astype(np.float32) * data["scales"][:, None]).astype(np.float16)
         # PCA components are ordered by variance: the first `dims` columns are a smaller model.
         return cls(tokens, vectors[:, :dims] if dims else vectors)
@@ -78,19 +80,24 @@ class StaticEmbedder:
         words = _WORD_RE.findall(text.lower())
         if len(words) > HEAD_WORDS + TAIL_WORDS:
             words = words[:HEAD_WORDS] + words[-TAIL_WORDS:]
-        cache, vocab, ids, alphabetic, english = self._cache, self.vocab, [], 0, 0
+        cache, ids, alphabetic, english = self._cache, [], 0, 0
         for word in words:
-            pieces = cache.get(word)
-            if pieces is None:
-                pieces = self._wordpiece(word)
+            found = cache.get(word)
+            if found is None:
+                found = self._look_up(word)
                 if len(cache) >= CACHE_LIMIT:
                     cache.clear()
-                cache[word] = pieces
+                cache[word] = found
+            pieces, is_alphabetic, is_english = found
             ids.extend(pieces)
-            if word.isalpha():
-                alphabetic += 1
-                english += word.isascii() and word in vocab
+            alphabetic += is_alphabetic
+            english += is_english
         return ids, (english / alphabetic if alphabetic else 0.0)
+
+    def _look_up(self, word: str) -> tuple[tuple[int, ...], bool, bool]:
+        """(word pieces, alphabetic?, a whole English vocabulary word?): cached per word."""
+        alphabetic = word.isalpha()
+        return self._wordpiece(word), alphabetic, alphabetic and word.isascii() and word in self.vocab
 
     def embed(self, text: str) -> np.ndarray:
         """L2-normalised mean of the token vectors, scaled by `english_weight` (float32; zeros when
@@ -101,7 +108,7 @@ class StaticEmbedder:
         weight = english_weight(english)
         if not ids or weight == 0.0:
             return np.zeros(self.dims, dtype=np.float32)
-        total = self.vectors[np.array(ids, dtype=np.intp)].sum(axis=0, dtype=np.float32)
+        total = np.take(self.vectors, np.array(ids, dtype=np.intp), axis=0).sum(axis=0)
         # Elementwise, not np.dot/linalg: BLAS thread pools cost milliseconds on small vectors.
         norm = float(np.sqrt((total * total).sum()))
         return total * (weight / norm) if norm > 0 else total
