@@ -137,8 +137,10 @@ class DefaultDetector:
         self, artefact: Artefact | None = None, embedder: embed.StaticEmbedder | None = None
     ) -> None:
         self._artefact = artefact
-        self._embedder = embedder  # default: artefacts/static_embed.npz, loaded only if needed
+        self._embedder = embedder  # a table for tests; default: artefacts/static_embed.npz
         self._lock = threading.Lock()
+        if artefact is not None:
+            self._embedder_for(artefact)  # load the token table now, not on some later request
 
     @property
     def artefact(self) -> Artefact:
@@ -146,11 +148,20 @@ class DefaultDetector:
             with self._lock:
                 if self._artefact is None:
                     artefact = load_artefact()
-                    if artefact.embed_weights is not None and self._embedder is None:
-                        # Load the token table with the weights, not on some later request.
-                        self._embedder = embed.embedder(artefact.embed_weights.shape[0])
+                    self._embedder_for(artefact)
                     self._artefact = artefact
         return self._artefact
+
+    def _embedder_for(self, artefact: Artefact) -> embed.StaticEmbedder | None:
+        """The table whose width the artefact's embedding weights expect (the process-wide one
+        unless a table of that width was injected); None for an n-gram-only artefact. Looked up
+        per artefact, because evaluation tools swap artefacts on a live detector."""
+        if artefact.embed_weights is None:
+            return None
+        dims = artefact.embed_weights.shape[0]
+        if self._embedder is not None and self._embedder.dims == dims:
+            return self._embedder
+        return embed.embedder(dims)
 
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray, tuple]:
         """(misuse probabilities, intent probabilities, feature vector)."""
@@ -161,7 +172,7 @@ class DefaultDetector:
         if art.embed_weights is not None:
             # The shipped artefact's embedding weights feed the intent head only (their misuse
             # columns are zero); artefacts built with --embed-heads both feed both.
-            vector = (self._embedder or embed.embedder(art.embed_weights.shape[0])).embed(text)
+            vector = self._embedder_for(art).embed(text)
             raw += (art.embed_weights * vector[:, None]).sum(axis=0)
         misuse = _misuse_probabilities(raw[:4] + art.misuse_bias, art.meta.get("misuse_mode"))
         intents = _softmax(raw[4:] + art.intent_bias)

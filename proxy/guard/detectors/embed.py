@@ -25,7 +25,7 @@ TABLE = Path(__file__).resolve().parents[1] / "artefacts" / "static_embed.npz"
 HEAD_WORDS, TAIL_WORDS = 200, 64
 HEAD_CHARS, TAIL_CHARS = 1_500, 500  # enough for the words above; avoids scanning all of 8 KB
 MAX_WORD_CHARS = 100  # as BERT: longer "words" are unknown
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 50_000  # words; ≈12 MB of ordinary words (longer ones are not cached)
 ENGLISH_SHARE_LOW, ENGLISH_SHARE_FULL = 0.5, 0.75  # see english_weight
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # ideographs, as BERT
@@ -85,9 +85,10 @@ class StaticEmbedder:
             found = cache.get(word)
             if found is None:
                 found = self._look_up(word)
-                if len(cache) >= CACHE_LIMIT:
-                    cache.clear()
-                cache[word] = found
+                if len(word) <= MAX_WORD_CHARS:  # junk "words" would fill memory, not the cache
+                    if len(cache) >= CACHE_LIMIT:
+                        cache.clear()
+                    cache[word] = found
             pieces, is_alphabetic, is_english = found
             ids.extend(pieces)
             alphabetic += is_alphabetic
@@ -115,14 +116,13 @@ class StaticEmbedder:
 
 
 def english_weight(share: float) -> float:
-    """0 below ENGLISH_SHARE_LOW whole English words, 1 from ENGLISH_SHARE_FULL, linear between.
+    """0 up to ENGLISH_SHARE_LOW whole English words, 1 from ENGLISH_SHARE_FULL, linear between.
 
     The table comes from an English model: other languages' words fall apart into word pieces
-    whose mean says little (a Spanish or Russian request read as English "chat"). Measured, the
-    view without this gate cost the multilingual probe's intent accuracy 9 points. English
-    prompts have a share of 0.67-0.99 (1st percentile of the held-out ordinary sources but code-
-    heavy arena-hard); other languages 0-0.7, most below 0.5. The build applies the same gate,
-    so the heads learn n-grams alone for such text."""
+    whose mean misleads the intent head (docs/guard.md, "Semantic features"). The build applies
+    the same gate, so the head learns such text from n-grams alone. The check is on the word as
+    typed: accented English ("résumé") counts as not English, and text without alphabetic words
+    ("2+2*3=?") gets no vector."""
     if share <= ENGLISH_SHARE_LOW:
         return 0.0
     return min(1.0, (share - ENGLISH_SHARE_LOW) / (ENGLISH_SHARE_FULL - ENGLISH_SHARE_LOW))

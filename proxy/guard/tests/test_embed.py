@@ -149,14 +149,43 @@ def test_build_feeds_the_view_to_the_intent_head_only(tmp_path):
             ("ignore rules code", "jailbreak", None),
         ]
     ]
-    model = build.train(
-        rows,
-        c_misuse=1.0,
-        c_intent=1.0,
-        max_fpr=0.5,
-        fixed_threshold=0.5,
-        embed=build.EmbedView(table, 4, 0.5),
-        embed_misuse=False,
+    view = build.EmbedView(table, 4, 0.5)
+    # The columns the heads train on are the run-time embedding, scaled by the view's weight.
+    texts = [row["text"] for row in rows] + ["poem 猫", "12 + 3"]
+    np.testing.assert_allclose(
+        build._matrix(texts, view)[:, DIM:].toarray(),
+        np.vstack([view.embedder.embed(text) for text in texts]) * 0.5,
+        rtol=1e-6,
     )
+    settings = dict(c_misuse=1.0, c_intent=1.0, max_fpr=0.5, fixed_threshold=0.5)
+    model = build.train(rows, embed=view, embed_misuse=False, **settings)
+    ngrams_only = build.train(rows, embed=None, **settings)
     assert model["misuse_embed_coef"].shape == (4, 4) and not model["misuse_embed_coef"].any()
+    # Trained without the view, not merely zeroed after training with it.
+    np.testing.assert_array_equal(model["misuse_coef"], ngrams_only["misuse_coef"])
+    np.testing.assert_array_equal(model["misuse_bias"], ngrams_only["misuse_bias"])
     assert model["intent_embed_coef"].shape == (len(INTENTS), 4) and model["intent_embed_coef"].any()
+    assert not np.array_equal(model["intent_coef"], ngrams_only["intent_coef"])
+
+
+def test_swapping_in_an_artefact_of_another_width_uses_a_table_of_that_width(embedder):
+    """guard_eval and guard_bench swap artefacts on a live detector: the table follows the
+    artefact instead of staying the one loaded first."""
+    classes = 4 + len(INTENTS)
+
+    def artefact(dims: int) -> Artefact:
+        return Artefact(
+            weights=np.zeros((DIM, classes), dtype=np.float32),
+            misuse_bias=np.zeros(4, dtype=np.float32),
+            intent_bias=np.zeros(len(INTENTS), dtype=np.float32),
+            threshold=0.5,
+            meta={},
+            embed_weights=np.ones((dims, classes), dtype=np.float32),
+        )
+
+    detector = DefaultDetector(artefact(4), embedder=embedder)
+    detector.scores("hello world")
+    detector._artefact = artefact(8)
+    misuse, _, _ = detector.scores("hello world")  # the shipped table, 8 columns of it
+    assert misuse.shape == (4,)
+    assert detector._embedder_for(detector._artefact).dims == 8

@@ -365,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--embed-heads",
         choices=("both", "intent"),
-        # The misuse head gained no held-out recall from the view; the intent head +3 points.
+        # The misuse head gained no held-out recall from the view; the intent head +2.4 points.
         default="intent",
         help="which heads read the embedding view (intent: the misuse head stays n-grams only)",
     )
@@ -385,9 +385,10 @@ def main(argv: list[str] | None = None) -> int:
         write_holdout(held, args.holdout_csv)
         print(f"held out {len(held)} rows -> {args.holdout_csv}", file=sys.stderr)
     embed = EmbedView(args.embed_table, args.embed_dims, args.embed_weight) if args.embed_dims else None
-    # scikit-learn sums the loss over OpenMP threads; their number changes the last bits of each
-    # sum and so the solver's path: with one thread the artefact is the same on any core count.
-    # threadpoolctl limits only libraries already loaded, hence the import first.
+    # The L-BFGS solver's BLAS calls (scipy's OpenBLAS) split sums over threads; their number
+    # changes the last bits of each sum and so the solver's path: with one thread the artefact
+    # is the same on any core count. threadpoolctl limits only libraries already loaded, and
+    # importing scikit-learn's linear models loads scipy's OpenBLAS.
     import sklearn.linear_model  # noqa: F401
 
     with threadpool_limits(limits=1):
