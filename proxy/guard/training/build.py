@@ -31,7 +31,7 @@ from proxy.guard.detectors.embed import TABLE as EMBED_TABLE
 from proxy.guard.detectors.embed import StaticEmbedder
 from proxy.guard.detectors.features import DIM, vectorise
 from proxy.guard.taxonomy import INTENTS
-from proxy.guard.training import seed_data, seed_intent, seed_more, seed_multilingual
+from proxy.guard.training import augment, seed_data, seed_intent, seed_more, seed_multilingual
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "eval"
@@ -231,6 +231,8 @@ def _threshold(unsafe: np.ndarray, is_benign: np.ndarray, max_fpr: float) -> flo
 
 
 def _row_weight(row: dict) -> float:
+    if row["source"] == augment.SOURCE:
+        return augment.WEIGHT
     if row["misuse"] == "injection" and row["source"] != "guardflow_seed":
         # Many cyberseceval injection inputs are innocent questions that are attacks only
         # against its particular system prompts; weighting them fully teaches "question = attack".
@@ -373,6 +375,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed-weight", type=float, default=0.5, help="scale of the embedding view")
     parser.add_argument("--embed-table", type=Path, default=EMBED_TABLE, help="training/distill.py output")
     parser.add_argument(
+        "--augment",
+        action="store_true",
+        help="add synonym-substitution copies of short misuse rows (evaluated: not kept, docs/guard.md)",
+    )
+    parser.add_argument(
         "--binary-head", action="store_true", help="binary unsafe head + kind head (evaluated: no better)"
     )
     args = parser.parse_args(argv)
@@ -392,6 +399,10 @@ def main(argv: list[str] | None = None) -> int:
     import sklearn.linear_model  # noqa: F401
 
     with threadpool_limits(limits=1):
+        if args.augment:
+            copies = augment.augmented_rows(rows, StaticEmbedder.load(args.embed_table))
+            print(f"synonym copies of {len(copies)} misuse rows", file=sys.stderr)
+            rows = rows + copies
         model = train(
             rows,
             embed=embed,
@@ -414,6 +425,8 @@ def main(argv: list[str] | None = None) -> int:
         "max_fpr": args.max_fpr,
         "threshold": args.threshold or "calibrated",
     }
+    if args.augment:
+        meta["augment"] = True
     if embed:
         meta.update(embed_dims=embed.dims, embed_weight=args.embed_weight, embed_heads=args.embed_heads)
     save(model, args.out, meta)
