@@ -1,4 +1,4 @@
-"""What both ledgers share: which window each check counts in, and the fit decision.
+"""What the ledgers share: which window each check counts in, and the fit decision.
 
 The backends only differ in where the counters live and how they make "read all, then add all"
 atomic (a lock, or one Lua script); the rule itself lives here once.
@@ -32,6 +32,18 @@ def plan_for(checks: Sequence[LimitCheck], now: float) -> Plan:
     windows = tuple(window_for(check.kind, now) for check in checks)
     window_ids = tuple(window.id if window else "" for window in windows)
     return Plan(checks=tuple(checks), windows=windows, window_ids=window_ids, now=now)
+
+
+def settle_actuals_check(tokens: int, cost_units: int) -> None:
+    """Every ledger refuses negative actuals the same way (a caller bug, not a client error)."""
+    if tokens < 0 or cost_units < 0:
+        raise ValueError("Actual tokens and cost cannot be negative.")
+
+
+def counter_key(check: LimitCheck, window_id: str) -> str:
+    """A counter's key in the in-process and SQLite ledgers (Redis adds its prefix and keeps
+    concurrency in a sorted set)."""
+    return f"{check.scope}|{check.kind.counter_name}|{window_id}"
 
 
 def new_reservation_id(request_id: str) -> str:

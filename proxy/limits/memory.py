@@ -12,7 +12,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from proxy.limits.core import Plan, new_reservation_id, plan_for, refusal_for, statuses_for
+from proxy.limits.core import (
+    Plan,
+    counter_key,
+    new_reservation_id,
+    plan_for,
+    refusal_for,
+    settle_actuals_check,
+    statuses_for,
+)
 from proxy.limits.types import LimitCheck, LimitStatus, Reservation
 
 SWEEP_EVERY = 1024  # operations between sweeps of expired counters
@@ -66,7 +74,7 @@ class MemoryLedger:
         )
 
     def settle_sync(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
-        _check_actuals(tokens, cost_units)
+        settle_actuals_check(tokens, cost_units)
         if reservation.unlimited or reservation.settled:
             return
         deltas = reservation.settle_deltas(tokens=tokens, cost_units=cost_units)
@@ -91,14 +99,14 @@ class MemoryLedger:
             if check.kind.is_concurrency:
                 used.append(len(self._live_inflight(check.scope, plan.now)))
             else:
-                used.append(self._counter(_key(check, window_id), plan.now))
+                used.append(self._counter(counter_key(check, window_id), plan.now))
         return used
 
     def _add(self, plan: Plan, i: int, check: LimitCheck, reservation_id: str) -> None:
         if check.kind.is_concurrency:
             self._inflight.setdefault(check.scope, {})[reservation_id] = plan.now
             return
-        key = _key(check, plan.window_ids[i])
+        key = counter_key(check, plan.window_ids[i])
         window = plan.windows[i]
         assert window is not None  # every non-concurrency kind is windowed
         value = self._counter(key, plan.now)
@@ -108,7 +116,7 @@ class MemoryLedger:
         if check.kind.is_concurrency:
             self._inflight.get(check.scope, {}).pop(reservation_id, None)
             return
-        key = _key(check, window_id)
+        key = counter_key(check, window_id)
         entry = self._counters.get(key)
         if delta and entry is not None and entry[1] > self._clock():
             self._counters[key] = (max(0, entry[0] + delta), entry[1])
@@ -136,12 +144,3 @@ class MemoryLedger:
         for scope in list(self._inflight):
             if not self._live_inflight(scope, now):
                 del self._inflight[scope]
-
-
-def _key(check: LimitCheck, window_id: str) -> str:
-    return f"{check.scope}|{check.kind.counter_name}|{window_id}"
-
-
-def _check_actuals(tokens: int, cost_units: int) -> None:
-    if tokens < 0 or cost_units < 0:
-        raise ValueError("Actual tokens and cost cannot be negative.")

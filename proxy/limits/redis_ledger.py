@@ -38,7 +38,14 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
-from proxy.limits.core import Plan, new_reservation_id, plan_for, refusal_for, statuses_for
+from proxy.limits.core import (
+    Plan,
+    new_reservation_id,
+    plan_for,
+    refusal_for,
+    settle_actuals_check,
+    statuses_for,
+)
 from proxy.limits.resp import LeanRedis, Script
 from proxy.limits.types import LimitCheck, LimitStatus, LimitsUnavailable, Reservation
 
@@ -108,8 +115,7 @@ class RedisLedger:
         """Never raises for an unreachable store: the answer has been served by then. The estimate
         then stays counted (over-, never under-counting) and the slot frees at the stale timeout.
         Shielded, so a cancelled caller still settles."""
-        if tokens < 0 or cost_units < 0:
-            raise ValueError("Actual tokens and cost cannot be negative.")
+        settle_actuals_check(tokens, cost_units)
         if reservation.unlimited or reservation.settled or not _needs_settle(reservation.checks):
             reservation.settled = True
             return

@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from proxy.limits.core import Plan, new_reservation_id, plan_for, refusal_for, statuses_for
+from proxy.limits.core import (
+    Plan,
+    counter_key,
+    new_reservation_id,
+    plan_for,
+    refusal_for,
+    settle_actuals_check,
+    statuses_for,
+)
 from proxy.limits.types import LimitCheck, LimitStatus, Reservation
 
 SCHEMA = """
@@ -85,8 +93,7 @@ class SqliteLedger:
         )
 
     def settle_sync(self, reservation: Reservation, *, tokens: int, cost_units: int) -> None:
-        if tokens < 0 or cost_units < 0:
-            raise ValueError("Actual tokens and cost cannot be negative.")
+        settle_actuals_check(tokens, cost_units)
         if reservation.unlimited or reservation.settled:
             return
         deltas = reservation.settle_deltas(tokens=tokens, cost_units=cost_units)
@@ -114,7 +121,7 @@ class SqliteLedger:
             else:
                 row = db.execute(
                     "SELECT value FROM counters WHERE key = ? AND expires > ?",
-                    (_key(check, window_id), plan.now),
+                    (counter_key(check, window_id), plan.now),
                 ).fetchone()
             used.append(int(row[0]) if row else 0)
         return used
@@ -134,7 +141,7 @@ class SqliteLedger:
             "INSERT INTO counters VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
             "value = CASE WHEN expires > ? THEN value + excluded.value ELSE excluded.value END, "
             "expires = excluded.expires",
-            (_key(check, plan.window_ids[i]), check.amount, expires, plan.now),
+            (counter_key(check, plan.window_ids[i]), check.amount, expires, plan.now),
         )
 
     def _adjust(
@@ -145,7 +152,7 @@ class SqliteLedger:
         elif delta:
             db.execute(
                 "UPDATE counters SET value = MAX(0, value + ?) WHERE key = ? AND expires > ?",
-                (delta, _key(check, window_id), now),
+                (delta, counter_key(check, window_id), now),
             )
 
     def _maybe_sweep(self, db: sqlite3.Connection, now: float) -> None:
@@ -176,7 +183,3 @@ class SqliteLedger:
             db.execute("PRAGMA synchronous=OFF")
             self._local.db = db
         return db
-
-
-def _key(check: LimitCheck, window_id: str) -> str:
-    return f"{check.scope}|{check.kind.counter_name}|{window_id}"
