@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from proxy.guard.detectors import embed, rules
+from proxy.guard.detectors import concepts, embed, rules
 from proxy.guard.detectors.base import Detection
 from proxy.guard.detectors.features import vectorise
 from proxy.guard.taxonomy import INTENTS
@@ -42,6 +42,11 @@ class Artefact:
     meta: dict
     # (embed dims, 4 + len(INTENTS)) weights of the static sentence embedding, or None.
     embed_weights: np.ndarray | None = None
+
+    @property
+    def concept_weight(self) -> float:
+        """Weight of the cross-lingual concept tokens in the features it was trained on."""
+        return float(self.meta.get("concept_weight", 0.0))
 
 
 def load_artefact(path: Path = ARTEFACT) -> Artefact:
@@ -84,12 +89,27 @@ def calibrate(probability: float, threshold: float) -> float:
     return 0.5 * probability / max(threshold, 1e-6)
 
 
-def _hazard_category(text: str) -> tuple[str, dict[str, int]]:
-    hits = rules.hazard_hits(text)
+def _hazard_reading(window: str, text: str, with_concepts: bool) -> tuple[str, dict[str, int], bool]:
+    """(the category a harmful reading names, the hazard hits, whether a benign context is
+    there). The regex lexicon and context rule know core terms in ~25 languages; when they find
+    no hazard and the artefact was trained on concept tokens, the concept lexicon's words in
+    40 languages are asked (other languages, and English words the regexes do not list)."""
+    hits = rules.hazard_hits(window)
+    benign = rules.benign_context(window)
+    if with_concepts and not hits:
+        hits, concept_benign = concepts.lexicon().hazards_and_context(text)
+        # The concepts are coarser than the curated lexicon: a safety framing ("never mix",
+        # "how to recognise") counts as benign context for them, as it stops the harm rules.
+        safety = bool(hits) and rules.SAFETY_CONTEXT_RE.search(window) is not None
+        benign = benign or concept_benign or safety
+    return _name_category(hits), hits, benign
+
+
+def _name_category(hits: dict[str, int]) -> str:
     # Requests about elections/advice/sexual words are common in harmful *and* benign text:
     # prefer the more specific hazards when several match.
     order = sorted(hits, key=lambda name: (-_PRIORITY.get(name, 0), -hits[name]))
-    return (order[0] if order else "non_violent_crimes"), hits
+    return order[0] if order else "non_violent_crimes"
 
 
 _KIND_CATEGORY = {JAILBREAK: "jailbreak", INJECTION: "prompt_injection"}
@@ -140,7 +160,7 @@ class DefaultDetector:
         self._embedder = embedder  # a table for tests; default: artefacts/static_embed.npz
         self._lock = threading.Lock()
         if artefact is not None:
-            self._embedder_for(artefact)  # load the token table now, not on some later request
+            self._load_tables(artefact)  # now, not on some later request
 
     @property
     def artefact(self) -> Artefact:
@@ -148,9 +168,15 @@ class DefaultDetector:
             with self._lock:
                 if self._artefact is None:
                     artefact = load_artefact()
-                    self._embedder_for(artefact)
+                    self._load_tables(artefact)
                     self._artefact = artefact
         return self._artefact
+
+    def _load_tables(self, artefact: Artefact) -> None:
+        """The token table and the concept lexicon the artefact reads (≈0.6 s for the lexicon)."""
+        self._embedder_for(artefact)
+        if artefact.concept_weight:
+            concepts.lexicon()
 
     def _embedder_for(self, artefact: Artefact) -> embed.StaticEmbedder | None:
         """The table whose width the artefact's embedding weights expect (the process-wide one
@@ -166,7 +192,7 @@ class DefaultDetector:
     def scores(self, text: str) -> tuple[np.ndarray, np.ndarray, tuple]:
         """(misuse probabilities, intent probabilities, feature vector)."""
         art = self.artefact
-        index, values = vectorise(text)
+        index, values = vectorise(text, art.concept_weight)
         # Elementwise product and sum rather than a BLAS matrix-vector call (see features.py).
         raw = (art.weights[index] * values[:, None]).sum(axis=0)
         if art.embed_weights is not None:
@@ -197,8 +223,8 @@ class DefaultDetector:
         kinds = misuse[1:]
         dominant = int(np.argmax(kinds)) + 1
         if dominant == HARMFUL:
-            category, hits = _hazard_category(window)
-            if rules.benign_context(window) and sum(hits.values()) <= 1:
+            category, hits, benign = _hazard_reading(window, text, self.artefact.concept_weight > 0)
+            if benign and sum(hits.values()) <= 1:
                 unsafe *= BENIGN_CONTEXT_DAMPING
             elif not hits and calibrate(unsafe, threshold) < NO_HAZARD_CONFIDENT:
                 # Nothing in the prompt names a hazard: an unusual-but-harmless question is far

@@ -6,12 +6,15 @@ and spacing tricks). Values are sublinear term frequencies, L2-normalised, so lo
 templates and one-line questions live on the same scale.
 """
 
+import functools
 import re
 import threading
 import unicodedata
 import zlib
 
 import numpy as np
+
+from proxy.guard.detectors import concepts
 
 BITS = 18
 DIM = 1 << BITS
@@ -86,8 +89,26 @@ def _weighted_counts(index: np.ndarray, weight: np.ndarray) -> np.ndarray:
         buffer[index] = 0.0
 
 
-def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
+def concept_buckets(count: int) -> np.ndarray:
+    """Bucket of each concept token (`detectors/concepts.py`), apart from every word's."""
+    return _buckets(
+        np.fromiter((zlib.crc32(f"\x00concept:{i}".encode()) for i in range(count)), dtype=np.uint64) * _MIX
+        + np.uint64(2)
+    )
+
+
+@functools.cache
+def _lexicon_buckets() -> tuple[concepts.Lexicon, np.ndarray]:
+    lexicon = concepts.lexicon()
+    return lexicon, concept_buckets(len(lexicon.names))
+
+
+def vectorise(text: str, concept_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
     """(bucket indices, float32 values) of the L2-normalised feature vector.
+
+    With `concept_weight` > 0 the cross-lingual concepts found in the prompt's head and tail
+    (`concepts.py`) are tokens too, each weighing that much against a word's 1.0; artefacts
+    record the weight they were trained with.
 
     Indices may repeat (one entry per occurrence; summing duplicates gives the distinct
     vector): that avoids a sort or a scan over all buckets on the hot path, and scipy's CSR
@@ -96,17 +117,20 @@ def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
     # The hashes wrap around uint64 on purpose. NumPy never warns about integer overflow in
     # array operations (only in scalar ones, which these are not), so no np.errstate here: it
     # cost more than the hashing of a one-line prompt on a busy machine (measured).
-    text = normalise(text)
+    raw, text = text, normalise(text)
     words = _buckets(_word_hashes(text))
-    if len(text) > CHAR_HEAD + CHAR_TAIL:
-        chars = _buckets(_char_hashes(text[:CHAR_HEAD] + " " + text[-CHAR_TAIL:]))
-    else:
-        chars = _buckets(_char_hashes(text))
-    index = np.concatenate([words, chars]).astype(np.intp)
+    window = text[:CHAR_HEAD] + " " + text[-CHAR_TAIL:] if len(text) > CHAR_HEAD + CHAR_TAIL else text
+    chars = _buckets(_char_hashes(window))
+    parts = [words, chars]
+    if concept_weight > 0:
+        lexicon, buckets = _lexicon_buckets()
+        parts.append(buckets[np.asarray(lexicon.find_in_prompt(raw), dtype=np.intp)])
+    index = np.concatenate(parts).astype(np.intp)
     if index.size == 0:
         return index, np.zeros(0, dtype=np.float32)
     weight = np.full(index.size, CHAR_WEIGHT, dtype=np.float64)
     weight[: words.size] = 1.0
+    weight[words.size + chars.size :] = concept_weight
     counts = _weighted_counts(index, weight)
     # Bucket value log1p(count), spread over its occurrences in proportion to their weight.
     share = weight / counts
@@ -115,3 +139,17 @@ def vectorise(text: str) -> tuple[np.ndarray, np.ndarray]:
     # costs milliseconds on a busy machine.
     norm = float(np.sqrt((share * log_counts * log_counts).sum())) or 1.0
     return index, (share * log_counts / norm).astype(np.float32)
+
+
+def concept_vector(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The concept tokens alone, L2-normalised as `vectorise` does (training's concept-only
+    copies: rows that teach the model to read a prompt by its concepts, as it must in a
+    language it has few n-grams for)."""
+    lexicon, buckets = _lexicon_buckets()
+    index = buckets[np.asarray(lexicon.find_in_prompt(text), dtype=np.intp)].astype(np.intp)
+    if index.size == 0:
+        return index, np.zeros(0, dtype=np.float32)
+    counts = _weighted_counts(index, np.ones(index.size))
+    log_counts = np.log1p(counts)
+    norm = float(np.sqrt((log_counts * log_counts / counts).sum())) or 1.0
+    return index, (log_counts / counts / norm).astype(np.float32)

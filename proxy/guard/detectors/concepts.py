@@ -1,0 +1,348 @@
+"""Cross-lingual concepts: words in 40 languages mapped to shared concept tokens (numpy-free).
+
+The default detector's model is trained mostly on English rows, and its n-grams are
+language-specific: a harmful request in Polish shares few of them with the English rows that
+taught the model what harm looks like. The lexicon (`proxy/guard/lexicon/<language>.txt`, written
+for this project) maps stems of every language to one inventory of concepts (`kill`, `bomb`,
+`child`, `process`, `fiction`, `translate`, ...). The feature vector gets one token per concept
+found (`features.vectorise`), so weights learned from English rows apply to every language
+with the same concepts; and hazard concepts name a risk category, as the hazard lexicon does.
+
+Matching (see the header of `lexicon/en.txt`): words are runs of letters, digits and the
+combining marks Indic, Thai, Hebrew and Arabic script write inside words, in the NFKC
+case-folded head and tail of the prompt. A stem part of 4+ characters (2+ in Korean) matches
+words that start with it, a shorter one only the whole word (`=` forces a whole-word match, `*`
+a prefix match); a stem with spaces matches consecutive words. Chinese, Japanese and Thai stems
+are substrings. Arabic-script and Hebrew words are also tried without vowel points and without
+1-3 leading letters (clitics). Stems of 5+ characters also match without their diacritics
+(users often type without them). Every language's stems apply to every prompt (there is no
+language identification), so the files avoid stems that start common words of other languages
+and of English (docs/guard.md, "Concepts across languages").
+
+Cost: a word looks up each of its own prefixes in a dictionary once, and the answer is cached
+per word (and per word pair for phrases), so a prompt costs a dictionary lookup per word:
+≈0.1-0.15 ms for the 1,000-character window.
+"""
+
+import functools
+import hashlib
+import re
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
+HEAD_CHARS, TAIL_CHARS = 800, 200  # requests sit at the start (rules.HARM_WINDOW is 600); cost grows per word
+MIN_PREFIX = 4
+MIN_STRIPPED = 5  # accent-stripped variants only for stems this long (fewer collisions)
+CACHE_LIMIT = 50_000
+MAX_CACHED_WORD = 60
+
+# A word: letters and digits plus the combining marks `\w` leaves out, which in Indic, Thai,
+# Hebrew and Arabic script are part of the word (with plain `\w+` "मारना" is "म", "रन").
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u0610-\u061a"
+    "\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0900-\u0963\u0966-\u0dff"
+    "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd\u1000-\u109f\u1780-\u17ff"
+)
+_WORD_RE = re.compile(rf"[\w{_MARKS}]+", re.UNICODE)
+_ASCII_WORD_RE = re.compile(r"\w+")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_LINE_RE = re.compile(r"^([a-z_]+)\s*(?:\[([a-z_]+)\])?\s*:(.*)$")
+# Scripts written without spaces between words: stems are substrings of a run.
+_RUN_SCRIPT_RE = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+_ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+_HEBREW_RE = re.compile("[\u0590-\u05ff]")
+_VOWEL_POINTS_RE = re.compile("[\u0591-\u05c7\u064b-\u065f\u0670\u06d6-\u06ed]")
+
+
+_NOTHING: tuple = ((), ())
+# What a scary word is often aimed at in a harmless prompt ("shoot the photo", "the bomb in the
+# game", "poison in the novel", "kill the weeds"): a coarse, language-independent counterpart of
+# rules.BENIGN_CONTEXT_RE, which also checks that the verb is aimed at the object. Not
+# "process"/"software" (malware requests name scripts and apps), "safety" ("avoid getting
+# caught") or "medical" (overdose questions name doctors too).
+BENIGN_CONTEXT = frozenset({"game", "fiction", "history", "photo", "pests", "cooking"})
+
+
+@dataclass(frozen=True)
+class _Part:
+    text: str
+    prefix: bool
+
+    def matches(self, word: str) -> bool:
+        return word.startswith(self.text) if self.prefix else word == self.text
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def strip_marks(word: str) -> str:
+    """Latin/Greek/Cyrillic word without diacritics ("zabójstwo" -> "zabojstwo"); other
+    scripts unchanged (their combining marks are letters, not accents)."""
+    if word.isascii() or not all(ord(c) < 0x0530 or 0x1E00 <= ord(c) < 0x2000 for c in word):
+        return word
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+
+def _parts(stem: str) -> tuple[_Part, ...]:
+    parts = []
+    for raw in stem.split():
+        exact, forced = raw.endswith("="), raw.endswith("*")
+        text = raw.rstrip("=*")
+        # A stem with punctuation ("self-harm", "tl;dr") is split into words as the text is.
+        for piece in _WORD_RE.findall(text):
+            # Korean attaches particles to 2-syllable nouns (폭탄 -> 폭탄을): prefixes from 2.
+            shortest = 2 if _HANGUL_RE.match(piece) else MIN_PREFIX
+            parts.append(_Part(piece, prefix=forced or (not exact and len(piece) >= shortest)))
+    return tuple(parts)
+
+
+def _lookup(exact: dict, prefixes: dict, longest: int, word: str) -> list:
+    """Entries whose part is `word` itself or one of its prefixes (2 characters and up)."""
+    found = list(exact.get(word, ()))
+    for length in range(2, min(len(word), longest) + 1):
+        found.extend(prefixes.get(word[:length], ()))
+    return found
+
+
+class _Phrases:
+    """The multi-word stems that start with one word, indexed by their second part (so that an
+    occurrence of "de" or "the" costs a few lookups, not a scan over every phrase after it)."""
+
+    def __init__(self, entries: list[tuple[tuple[_Part, ...], int]]) -> None:
+        self.exact: dict[str, list] = {}
+        self.prefixes: dict[str, list] = {}
+        for parts, concept in entries:
+            index = self.prefixes if parts[1].prefix else self.exact
+            index.setdefault(parts[1].text, []).append((parts, concept))
+        self.longest = max(map(len, self.prefixes), default=0)
+
+    def after(self, second: str) -> tuple[tuple[int, ...], tuple]:
+        """(concepts of two-word stems completed by `second`, longer stems still open)."""
+        done: list[int] = []
+        open_: list[tuple[tuple[_Part, ...], int]] = []
+        for form in dict.fromkeys((second, strip_marks(second))):
+            for parts, concept in _lookup(self.exact, self.prefixes, self.longest, form):
+                if len(parts) == 2:
+                    done.append(concept)
+                else:
+                    open_.append((parts, concept))
+        return tuple(dict.fromkeys(done)), tuple(dict.fromkeys(open_))
+
+
+@dataclass
+class Lexicon:
+    names: tuple[str, ...]  # concept id -> name, in inventory order
+    categories: dict[int, str]  # hazard concept id -> risk category
+    # A stem's first part -> [(parts, concept id)], for worded scripts: whole-word parts in
+    # `exact`, prefix parts in `prefixes` (a word looks up each of its own prefixes: one
+    # dictionary lookup per length instead of a scan over every stem with the same start).
+    exact: dict[str, list[tuple[tuple[_Part, ...], int]]]
+    prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]]
+    # First character -> [(substring, concept id)], for scripts written without spaces.
+    runs: dict[str, list[tuple[str, int]]]
+
+    def __post_init__(self) -> None:
+        self._longest = max(map(len, self.prefixes), default=0)
+        self._cache: dict[str, tuple[tuple[int, ...], _Phrases | None]] = {}
+        self._pairs: dict[tuple[str, str], tuple[tuple[int, ...], tuple]] = {}
+        self._last = threading.local()
+        self._lock = threading.Lock()
+
+    # -- matching -----------------------------------------------------------------------------
+    def _candidates(self, word: str) -> tuple[tuple[int, ...], "_Phrases | None"]:
+        """(concepts a single-part stem finds in `word`, multi-part stems whose first part
+        matches it). Cached per word."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        single: list[int] = []
+        multi: list[tuple[tuple[_Part, ...], int]] = []
+        for form in self._forms(word):
+            for parts, concept in _lookup(self.exact, self.prefixes, self._longest, form):
+                if len(parts) == 1:
+                    single.append(concept)
+                else:
+                    multi.append((parts, concept))
+        if _RUN_SCRIPT_RE.search(word):
+            for position, char in enumerate(word):
+                for substring, concept in self.runs.get(char, ()):
+                    if word.startswith(substring, position):
+                        single.append(concept)
+        phrases = _Phrases(list(dict.fromkeys(multi))) if multi else None
+        result = (tuple(dict.fromkeys(single)), phrases) if single or multi else _NOTHING
+        if len(word) <= MAX_CACHED_WORD:
+            with self._lock:
+                if len(self._cache) >= CACHE_LIMIT:
+                    self._cache.clear()
+                self._cache[word] = result
+        return result
+
+    @staticmethod
+    def _forms(word: str) -> list[str]:
+        """The word as typed, without diacritics, and without leading clitics."""
+        forms = [word]
+        stripped = strip_marks(word)
+        if stripped != word:
+            forms.append(stripped)
+        if _ARABIC_RE.match(word) or _HEBREW_RE.match(word):
+            bare = _VOWEL_POINTS_RE.sub("", word)  # stems are written without vowel points
+            if bare != word:
+                forms.append(bare)
+            leading = (1, 2, 3) if _ARABIC_RE.match(word) else (1, 2)
+            forms.extend(bare[k:] for k in leading if len(bare) - k >= 3)
+        return forms
+
+    def find(self, text: str) -> list[int]:
+        """Concept ids found in `text` (already NFKC case-folded), one per occurrence."""
+        # Marks only occur outside ASCII; the plain pattern is three times as fast.
+        words = (_ASCII_WORD_RE if text.isascii() else _WORD_RE).findall(text)
+        found: list[int] = []
+        cached = self._cache.get
+        starters: dict[str, _Phrases] = {}
+        # Each distinct word once (a Counter keeps first-seen order: the output, and so the
+        # feature sums, are deterministic).
+        for word, count in Counter(words).items():
+            entry = cached(word) or self._candidates(word)
+            if entry is _NOTHING:  # most words: one dictionary lookup
+                continue
+            single, phrases = entry
+            found.extend(single * count)
+            if phrases is not None:
+                starters[word] = phrases
+        if starters:
+            found.extend(self._phrases_from(words, starters))
+        return found
+
+    def _phrases_from(self, words: list[str], starters: dict[str, "_Phrases"]) -> list[int]:
+        """Concepts of the multi-word stems that start at a word of `starters`. What a word
+        pair completes is cached: function words ("the", "de") start many phrases."""
+        found: list[int] = []
+        for start in range(len(words) - 1):
+            phrases = starters.get(words[start])
+            if phrases is None:
+                continue
+            key = (words[start], words[start + 1])
+            entry = self._pairs.get(key)
+            if entry is None:
+                entry = phrases.after(words[start + 1])
+                with self._lock:
+                    if len(self._pairs) >= CACHE_LIMIT:
+                        self._pairs.clear()
+                    self._pairs[key] = entry
+            done, open_ = entry
+            found.extend(done)
+            for parts, concept in open_:
+                rest = words[start + 2 : start + len(parts)]
+                if len(rest) == len(parts) - 2 and all(
+                    part.matches(other) or part.matches(strip_marks(other))
+                    for part, other in zip(parts[2:], rest, strict=True)
+                ):
+                    found.append(concept)
+        return found
+
+    def find_in_prompt(self, text: str) -> list[int]:
+        """`find` over the head and tail of a raw prompt. The features and the detector's hazard
+        reading ask for the same prompt object in turn: the last answer per thread is kept."""
+        last = self._last
+        if getattr(last, "text", None) is text:
+            return last.found
+        window = text
+        if len(text) > HEAD_CHARS + TAIL_CHARS:
+            window = text[:HEAD_CHARS] + " " + text[-TAIL_CHARS:]
+        found = self.find(_fold(window))
+        last.text, last.found = text, found
+        return found
+
+    def hazards_and_context(self, text: str) -> tuple[dict[str, int], bool]:
+        """(risk category -> number of hazard concepts found, as `rules.hazard_hits`; whether a
+        benign-context concept is there too: a process, a game, fiction, history, ...)."""
+        hits: dict[str, int] = {}
+        benign = False
+        for concept in self.find_in_prompt(text):
+            category = self.categories.get(concept)
+            if category:
+                hits[category] = hits.get(category, 0) + 1
+            elif self.names[concept] in BENIGN_CONTEXT:
+                benign = True
+        return hits, benign
+
+
+def _entries(path: Path):
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _LINE_RE.match(line)
+        if not match:
+            raise ValueError(f"{path.name}:{number}: not 'name [category]: stems'")
+        name, category, stems = match.groups()
+        yield number, name, category, [s.strip() for s in stems.split(",") if s.strip()]
+
+
+def load(directory: Path = LEXICON_DIR, languages: set[str] | None = None) -> Lexicon:
+    """The lexicon from `en.txt` (the inventory) and every other `<language>.txt` (or only
+    those in `languages`; English stems only if "en" is among them)."""
+    names: list[str] = []
+    categories: dict[int, str] = {}
+    ids: dict[str, int] = {}
+    stems_of: list[tuple[str, str, int]] = []  # (file, stem, concept)
+    for _, name, category, stems in _entries(directory / "en.txt"):
+        ids[name] = len(names)
+        names.append(name)
+        if category:
+            categories[ids[name]] = category
+        if languages is None or "en" in languages:
+            stems_of.extend(("en.txt", stem, ids[name]) for stem in stems)
+    for path in sorted(directory.glob("*.txt")):
+        if path.name == "en.txt" or (languages is not None and path.stem not in languages):
+            continue
+        for number, name, category, stems in _entries(path):
+            if name not in ids:
+                raise ValueError(f"{path.name}:{number}: unknown concept {name!r} (not in en.txt)")
+            if category:
+                raise ValueError(f"{path.name}:{number}: categories belong in en.txt only")
+            stems_of.extend((path.name, stem, ids[name]) for stem in stems)
+    exact: dict[str, list] = {}
+    prefixes: dict[str, list] = {}
+    runs: dict[str, list] = {}
+    seen: set[tuple] = set()
+    for _, stem, concept in stems_of:
+        stem = _fold(stem)
+        if _RUN_SCRIPT_RE.match(stem):
+            text = stem.rstrip("=*").replace(" ", "")
+            if (text, concept) not in seen and text:
+                seen.add((text, concept))
+                runs.setdefault(text[0], []).append((text, concept))
+            continue
+        variants = [_parts(stem)]
+        stripped = _parts(" ".join(strip_marks(word) for word in stem.split()))
+        if stripped != variants[0] and sum(len(p.text) for p in stripped) >= MIN_STRIPPED:
+            variants.append(stripped)
+        for parts in variants:
+            if not parts or (parts, concept) in seen:
+                continue
+            seen.add((parts, concept))
+            index = prefixes if parts[0].prefix else exact
+            index.setdefault(parts[0].text, []).append((parts, concept))
+    return Lexicon(names=tuple(names), categories=categories, exact=exact, prefixes=prefixes, runs=runs)
+
+
+def lexicon_digest(directory: Path = LEXICON_DIR) -> str:
+    """sha256 (16 hex) of the lexicon files: artefacts record the lexicon they were trained on."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.txt")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    return load()
