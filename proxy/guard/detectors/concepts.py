@@ -12,12 +12,14 @@ Matching (see the header of `lexicon/en.txt`): words are runs of letters, digits
 combining marks Indic, Thai, Hebrew and Arabic script write inside words, in the NFKC
 case-folded head and tail of the prompt. A stem part of 4+ characters (2+ in Korean) matches
 words that start with it, a shorter one only the whole word (`=` forces a whole-word match, `*`
-a prefix match); a stem with spaces matches consecutive words. Chinese, Japanese and Thai stems
-are substrings. Arabic-script and Hebrew words are also tried without vowel points and without
-1-3 leading letters (clitics). Stems of 5+ characters also match without their diacritics
-(users often type without them). Every language's stems apply to every prompt (there is no
-language identification), so the files avoid stems that start common words of other languages
-and of English (docs/guard.md, "Concepts across languages").
+a prefix match); a stem with spaces matches consecutive words (punctuation between them is not
+checked). Chinese, Japanese and Thai stems are substrings, and Latin words glued to such text
+are words. Arabic-script and Hebrew words are also tried without vowel points and without 1-3
+(Arabic) or 1-2 (Hebrew) leading letters (clitics). A word typed without its diacritics
+matches the accent-free variant of stems of 5+ characters, and only those ("gün" is not
+"gun"). Every language's stems apply to every prompt (there is no language identification),
+so the files avoid stems that start common words of other languages and of English
+(`training/lexicon_check.py`; docs/guard.md, "Concepts across languages").
 
 Cost: a word looks up each of its own prefixes in a dictionary once, and the answer is cached
 per word (and per word pair for phrases), so a prompt costs a dictionary lookup per word:
@@ -30,7 +32,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
@@ -57,6 +59,7 @@ _RUN_SCRIPT_RE = re.compile(
 )
 _ARABIC_RE = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 _HEBREW_RE = re.compile("[\u0590-\u05ff]")
+_RUN_SCRIPT_SPLIT_RE = re.compile(_RUN_SCRIPT_RE.pattern + "+")
 _VOWEL_POINTS_RE = re.compile("[\u0591-\u05c7\u064b-\u065f\u0670\u06d6-\u06ed]")
 
 
@@ -112,6 +115,19 @@ def _lookup(exact: dict, prefixes: dict, longest: int, word: str) -> list:
     return found
 
 
+def _forms(word: str) -> list[str]:
+    """The word as typed and, in Arabic or Hebrew script, without vowel points and without 1-3
+    (Arabic) or 1-2 (Hebrew) leading letters (clitics)."""
+    forms = [word]
+    if _ARABIC_RE.match(word) or _HEBREW_RE.match(word):
+        bare = _VOWEL_POINTS_RE.sub("", word)  # stems are written without vowel points
+        if bare != word:
+            forms.append(bare)
+        leading = (1, 2, 3) if _ARABIC_RE.match(word) else (1, 2)
+        forms.extend(bare[k:] for k in leading if len(bare) - k >= 3)
+    return forms
+
+
 class _Phrases:
     """The multi-word stems that start with one word, indexed by their second part (so that an
     occurrence of "de" or "the" costs a few lookups, not a scan over every phrase after it)."""
@@ -128,7 +144,7 @@ class _Phrases:
         """(concepts of two-word stems completed by `second`, longer stems still open)."""
         done: list[int] = []
         open_: list[tuple[tuple[_Part, ...], int]] = []
-        for form in dict.fromkeys((second, strip_marks(second))):
+        for form in dict.fromkeys([*_forms(second), strip_marks(second)]):
             for parts, concept in _lookup(self.exact, self.prefixes, self.longest, form):
                 if len(parts) == 2:
                     done.append(concept)
@@ -148,9 +164,14 @@ class Lexicon:
     prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]]
     # First character -> [(substring, concept id)], for scripts written without spaces.
     runs: dict[str, list[tuple[str, int]]]
+    # The accent-free variants of stems of MIN_STRIPPED+ characters, looked up with the word
+    # without its accents (and only those: "gün" must not become the English "gun").
+    stripped_exact: dict[str, list[tuple[tuple[_Part, ...], int]]] = field(default_factory=dict)
+    stripped_prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._longest = max(map(len, self.prefixes), default=0)
+        self._stripped_longest = max(map(len, self.stripped_prefixes), default=0)
         self._cache: dict[str, tuple[tuple[int, ...], _Phrases | None]] = {}
         self._pairs: dict[tuple[str, str], tuple[tuple[int, ...], tuple]] = {}
         self._last = threading.local()
@@ -165,17 +186,20 @@ class Lexicon:
             return cached
         single: list[int] = []
         multi: list[tuple[tuple[_Part, ...], int]] = []
-        for form in self._forms(word):
-            for parts, concept in _lookup(self.exact, self.prefixes, self._longest, form):
-                if len(parts) == 1:
-                    single.append(concept)
-                else:
-                    multi.append((parts, concept))
+        for parts, concept in self._entries_for(word):
+            if len(parts) == 1:
+                single.append(concept)
+            else:
+                multi.append((parts, concept))
         if _RUN_SCRIPT_RE.search(word):
             for position, char in enumerate(word):
                 for substring, concept in self.runs.get(char, ()):
                     if word.startswith(substring, position):
                         single.append(concept)
+            # Latin words glued to Chinese or Thai text ("如何制作mdma") are words too.
+            for piece in _RUN_SCRIPT_SPLIT_RE.split(word):
+                if piece and piece != word:
+                    single.extend(c for parts, c in self._entries_for(piece) if len(parts) == 1)
         phrases = _Phrases(list(dict.fromkeys(multi))) if multi else None
         result = (tuple(dict.fromkeys(single)), phrases) if single or multi else _NOTHING
         if len(word) <= MAX_CACHED_WORD:
@@ -185,20 +209,19 @@ class Lexicon:
                 self._cache[word] = result
         return result
 
-    @staticmethod
-    def _forms(word: str) -> list[str]:
-        """The word as typed, without diacritics, and without leading clitics."""
-        forms = [word]
-        stripped = strip_marks(word)
-        if stripped != word:
-            forms.append(stripped)
-        if _ARABIC_RE.match(word) or _HEBREW_RE.match(word):
-            bare = _VOWEL_POINTS_RE.sub("", word)  # stems are written without vowel points
-            if bare != word:
-                forms.append(bare)
-            leading = (1, 2, 3) if _ARABIC_RE.match(word) else (1, 2)
-            forms.extend(bare[k:] for k in leading if len(bare) - k >= 3)
-        return forms
+    def _entries_for(self, word: str) -> list[tuple[tuple[_Part, ...], int]]:
+        """The stems whose first part matches `word`: as typed (and without vowel points or
+        clitics), or, for the accent-free variants of long stems, without its accents."""
+        found = []
+        for form in _forms(word):
+            found.extend(_lookup(self.exact, self.prefixes, self._longest, form))
+        bare = strip_marks(word)
+        found.extend(_lookup(self.stripped_exact, self.stripped_prefixes, self._stripped_longest, bare))
+        return found
+
+    def part_matches(self, part: _Part, word: str) -> bool:
+        """A later part of a phrase against a word, in any of the word's forms."""
+        return any(part.matches(form) for form in _forms(word)) or part.matches(strip_marks(word))
 
     def find(self, text: str) -> list[int]:
         """Concept ids found in `text` (already NFKC case-folded), one per occurrence."""
@@ -233,17 +256,17 @@ class Lexicon:
             entry = self._pairs.get(key)
             if entry is None:
                 entry = phrases.after(words[start + 1])
-                with self._lock:
-                    if len(self._pairs) >= CACHE_LIMIT:
-                        self._pairs.clear()
-                    self._pairs[key] = entry
+                if len(key[0]) + len(key[1]) <= MAX_CACHED_WORD:
+                    with self._lock:
+                        if len(self._pairs) >= CACHE_LIMIT:
+                            self._pairs.clear()
+                        self._pairs[key] = entry
             done, open_ = entry
             found.extend(done)
             for parts, concept in open_:
                 rest = words[start + 2 : start + len(parts)]
                 if len(rest) == len(parts) - 2 and all(
-                    part.matches(other) or part.matches(strip_marks(other))
-                    for part, other in zip(parts[2:], rest, strict=True)
+                    self.part_matches(part, other) for part, other in zip(parts[2:], rest, strict=True)
                 ):
                     found.append(concept)
         return found
@@ -312,27 +335,35 @@ def load(directory: Path = LEXICON_DIR, languages: set[str] | None = None) -> Le
             stems_of.extend((path.name, stem, ids[name]) for stem in stems)
     exact: dict[str, list] = {}
     prefixes: dict[str, list] = {}
+    stripped_exact: dict[str, list] = {}
+    stripped_prefixes: dict[str, list] = {}
     runs: dict[str, list] = {}
     seen: set[tuple] = set()
     for _, stem, concept in stems_of:
         stem = _fold(stem)
-        if _RUN_SCRIPT_RE.match(stem):
+        if _RUN_SCRIPT_RE.search(stem):
             text = stem.rstrip("=*").replace(" ", "")
             if (text, concept) not in seen and text:
                 seen.add((text, concept))
                 runs.setdefault(text[0], []).append((text, concept))
             continue
-        variants = [_parts(stem)]
+        parts = _parts(stem)
         stripped = _parts(" ".join(strip_marks(word) for word in stem.split()))
-        if stripped != variants[0] and sum(len(p.text) for p in stripped) >= MIN_STRIPPED:
-            variants.append(stripped)
-        for parts in variants:
-            if not parts or (parts, concept) in seen:
-                continue
+        if parts and (parts, concept) not in seen:
             seen.add((parts, concept))
-            index = prefixes if parts[0].prefix else exact
-            index.setdefault(parts[0].text, []).append((parts, concept))
-    return Lexicon(names=tuple(names), categories=categories, exact=exact, prefixes=prefixes, runs=runs)
+            (prefixes if parts[0].prefix else exact).setdefault(parts[0].text, []).append((parts, concept))
+        if stripped != parts and sum(len(p.text) for p in stripped) >= MIN_STRIPPED:
+            index = stripped_prefixes if stripped[0].prefix else stripped_exact
+            index.setdefault(stripped[0].text, []).append((stripped, concept))
+    return Lexicon(
+        names=tuple(names),
+        categories=categories,
+        exact=exact,
+        prefixes=prefixes,
+        runs=runs,
+        stripped_exact=stripped_exact,
+        stripped_prefixes=stripped_prefixes,
+    )
 
 
 def lexicon_digest(directory: Path = LEXICON_DIR) -> str:

@@ -6,6 +6,7 @@ built by `python -m proxy.guard.training.build`) and loaded once per process.
 
 import functools
 import json
+import logging
 import math
 import threading
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from proxy.guard.detectors.base import Detection
 from proxy.guard.detectors.features import vectorise
 from proxy.guard.taxonomy import INTENTS
 
+logger = logging.getLogger(__name__)
 ARTEFACT = Path(__file__).resolve().parents[1] / "artefacts" / "default_detector.npz"
 # Misuse head classes, in artefact order.
 BENIGN, HARMFUL, JAILBREAK, INJECTION = range(4)
@@ -89,7 +91,9 @@ def calibrate(probability: float, threshold: float) -> float:
     return 0.5 * probability / max(threshold, 1e-6)
 
 
-def _hazard_reading(window: str, text: str, with_concepts: bool) -> tuple[str, dict[str, int], bool]:
+def _hazard_reading(
+    window: str, text: str, with_concepts: bool, confident: bool = False
+) -> tuple[str, dict[str, int], bool]:
     """(the category a harmful reading names, the hazard hits, whether a benign context is
     there). The regex lexicon and context rule know core terms in ~25 languages; when they find
     no hazard and the artefact was trained on concept tokens, the concept lexicon's words in
@@ -98,10 +102,13 @@ def _hazard_reading(window: str, text: str, with_concepts: bool) -> tuple[str, d
     benign = rules.benign_context(window)
     if with_concepts and not hits:
         hits, concept_benign = concepts.lexicon().hazards_and_context(text)
-        # The concepts are coarser than the curated lexicon: a safety framing ("never mix",
-        # "how to recognise") counts as benign context for them, as it stops the harm rules.
-        safety = bool(hits) and rules.SAFETY_CONTEXT_RE.search(window) is not None
-        benign = benign or concept_benign or safety
+        # The concepts are coarser than the curated lexicon and its context rule (no word order),
+        # so their benign contexts only soften a hazard *they* found: a game, a story, ... (a bag
+        # of words) only when the model is not confident, an explicit safety question ("which
+        # chemicals should never be mixed") always, as the context rule does.
+        if hits:
+            safety = rules.SAFETY_QUESTION_RE.search(window) is not None
+            benign = benign or safety or (concept_benign and not confident)
     return _name_category(hits), hits, benign
 
 
@@ -177,6 +184,13 @@ class DefaultDetector:
         self._embedder_for(artefact)
         if artefact.concept_weight:
             concepts.lexicon()
+            trained_on = artefact.meta.get("lexicon_digest")
+            if trained_on != concepts.lexicon_digest():
+                # Features would differ from training's: a deployment with an edited lexicon
+                # and an old artefact. It still runs; someone has to rebuild.
+                logger.warning(
+                    "guard artefact was trained on lexicon %s, not on the one installed", trained_on
+                )
 
     def _embedder_for(self, artefact: Artefact) -> embed.StaticEmbedder | None:
         """The table whose width the artefact's embedding weights expect (the process-wide one
@@ -205,10 +219,11 @@ class DefaultDetector:
         return misuse, intents, (index, values)
 
     def detect(self, text: str, detection: Detection) -> None:
+        art = self.artefact
         misuse, intents, features = self.scores(text)
         detection.features = features
         detection.intents = {name: float(p) for name, p in zip(INTENTS, intents, strict=True)}
-        threshold = self.artefact.threshold
+        threshold = art.threshold
         unsafe = 1.0 - float(misuse[BENIGN])
         window = rules.scan_window(text)
         marked = rules.rule_scores(window, text)
@@ -223,7 +238,8 @@ class DefaultDetector:
         kinds = misuse[1:]
         dominant = int(np.argmax(kinds)) + 1
         if dominant == HARMFUL:
-            category, hits, benign = _hazard_reading(window, text, self.artefact.concept_weight > 0)
+            confident = calibrate(unsafe, threshold) >= NO_HAZARD_CONFIDENT
+            category, hits, benign = _hazard_reading(window, text, art.concept_weight > 0, confident)
             if benign and sum(hits.values()) <= 1:
                 unsafe *= BENIGN_CONTEXT_DAMPING
             elif not hits and calibrate(unsafe, threshold) < NO_HAZARD_CONFIDENT:

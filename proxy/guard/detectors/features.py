@@ -89,18 +89,17 @@ def _weighted_counts(index: np.ndarray, weight: np.ndarray) -> np.ndarray:
         buffer[index] = 0.0
 
 
-def concept_buckets(count: int) -> np.ndarray:
-    """Bucket of each concept token (`detectors/concepts.py`), apart from every word's."""
-    return _buckets(
-        np.fromiter((zlib.crc32(f"\x00concept:{i}".encode()) for i in range(count)), dtype=np.uint64) * _MIX
-        + np.uint64(2)
-    )
+def concept_buckets(names: tuple[str, ...]) -> np.ndarray:
+    """Bucket of each concept token (`detectors/concepts.py`), by name (reordering the
+    inventory changes nothing), apart from every word's."""
+    hashes = np.fromiter((zlib.crc32(f"\x00concept:{name}".encode()) for name in names), dtype=np.uint64)
+    return _buckets(hashes * _MIX + np.uint64(2))
 
 
 @functools.cache
 def _lexicon_buckets() -> tuple[concepts.Lexicon, np.ndarray]:
     lexicon = concepts.lexicon()
-    return lexicon, concept_buckets(len(lexicon.names))
+    return lexicon, concept_buckets(lexicon.names)
 
 
 def vectorise(text: str, concept_weight: float = 0.0) -> tuple[np.ndarray, np.ndarray]:

@@ -685,6 +685,14 @@ SAFETY_CONTEXT_RE = re.compile(
     r"\b(?:never|avoid|prevent|protect(?:ing)?|safely|safety|shouldn't|should\s+not|is\s+it\s+(?:safe|"
     r"dangerous|illegal)|what\s+happens\s+if|dangers?\s+of|risks?\s+of|how\s+to\s+recogni[sz]e|report)\b"
 )
+# A question about staying safe, narrower than SAFETY_CONTEXT_RE: no bare "never" or "avoid",
+# which evasion shares ("and never get caught", "avoid detection").
+SAFETY_QUESTION_RE = re.compile(
+    r"\b(?:(?:should\s+)?never\s+(?:be\s+)?(?:mix|combin|swallow|touch|eat|drink)\w*|should(?:n't|\s+not)\s+"
+    r"be\s+(?:mixed|combined|used)|is\s+it\s+(?:safe|dangerous)|dangers?\s+of|risks?\s+of|"
+    r"how\s+(?:to|do\s+i|can\s+i)\s+(?:recogni[sz]e|spot|prevent|protect)|prevent\w*|protect\w*\s+"
+    r"(?:myself|yourself|ourselves|my|your|our|against|from)|safety\s+(?:tips|precautions|rules))\b"
+)
 _LEET_FOLD = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
 
 HARM_WINDOW = 600  # harmful requests are short; attack framings are handled by RULES

@@ -382,8 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threshold",
         type=float,
-        # 0.53: held-out ordinary prompts stay under 3 % flagged with margin (docs/guard.md).
-        default=0.53,
+        # 0.55: held-out ordinary prompts stay under 3 % flagged with margin (2.55 %; 0.53 gave
+        # 2.9 % once the concept tokens came in, 2.6 % before them; docs/guard.md).
+        default=0.55,
         help="P(unsafe) that maps to score 0.5; 0 = calibrate on a split to --max-fpr instead",
     )
     parser.add_argument("--max-fpr", type=float, default=0.015)
