@@ -1,4 +1,4 @@
-"""Cross-lingual concepts: words in 40 languages mapped to shared concept tokens (numpy-free).
+"""Cross-lingual concepts: words in 42 languages mapped to shared concept tokens (numpy-free).
 
 The default detector's model is trained mostly on English rows, and its n-grams are
 language-specific: a harmful request in Polish shares few of them with the English rows that

@@ -97,7 +97,7 @@ def _hazard_reading(
     """(the category a harmful reading names, the hazard hits, whether a benign context is
     there). The regex lexicon and context rule know core terms in ~25 languages; when they find
     no hazard and the artefact was trained on concept tokens, the concept lexicon's words in
-    40 languages are asked (other languages, and English words the regexes do not list)."""
+    42 languages are asked (other languages, and English words the regexes do not list)."""
     hits = rules.hazard_hits(window)
     benign = rules.benign_context(window)
     if with_concepts and not hits:

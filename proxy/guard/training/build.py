@@ -10,7 +10,7 @@ so that `manage.py guard_eval` measures generalisation to unseen sources honestl
 
 Both heads also read cross-lingual concept tokens (`detectors/concepts.py`, the lexicon in
 `proxy/guard/lexicon/`; `--concept-weight 1` by default, `0` for none), so that what the model
-learns from English rows applies to the same concepts in 40 languages.
+learns from English rows applies to the same concepts in 42 languages.
 
 The intent head also reads a static sentence embedding (`training/distill.py`, the committed
 `artefacts/static_embed.npz`; `--embed-dims 128` by default, `0` for n-grams only): held-out
@@ -382,9 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threshold",
         type=float,
-        # 0.55: held-out ordinary prompts stay under 3 % flagged with margin (2.55 %; 0.53 gave
-        # 2.9 % once the concept tokens came in, 2.6 % before them; docs/guard.md).
-        default=0.55,
+        # 0.53: held-out ordinary prompts stay under 3 % flagged with margin (44 of 1,684 rows,
+        # 2.6 %, before and after the concept tokens; docs/guard.md).
+        default=0.53,
         help="P(unsafe) that maps to score 0.5; 0 = calibrate on a split to --max-fpr instead",
     )
     parser.add_argument("--max-fpr", type=float, default=0.015)
