@@ -32,7 +32,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 LEXICON_DIR = Path(__file__).resolve().parents[1] / "lexicon"
@@ -107,12 +107,26 @@ def _parts(stem: str) -> tuple[_Part, ...]:
     return tuple(parts)
 
 
-def _lookup(exact: dict, prefixes: dict, longest: int, word: str) -> list:
-    """Entries whose part is `word` itself or one of its prefixes (2 characters and up)."""
-    found = list(exact.get(word, ()))
-    for length in range(2, min(len(word), longest) + 1):
-        found.extend(prefixes.get(word[:length], ()))
-    return found
+class _Index:
+    """Stems keyed by one of their parts: whole-word parts by the word, prefix parts by the
+    prefix. A word looks up itself and each of its own prefixes (2 characters and up): one
+    dictionary lookup per length instead of a scan over every stem with the same start."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[tuple[tuple[_Part, ...], int]]] = {}
+        self.prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]] = {}
+        self.longest = 0
+
+    def add(self, part: _Part, entry: tuple[tuple[_Part, ...], int]) -> None:
+        (self.prefixes if part.prefix else self.exact).setdefault(part.text, []).append(entry)
+        if part.prefix:
+            self.longest = max(self.longest, len(part.text))
+
+    def lookup(self, word: str) -> list[tuple[tuple[_Part, ...], int]]:
+        found = list(self.exact.get(word, ()))
+        for length in range(2, min(len(word), self.longest) + 1):
+            found.extend(self.prefixes.get(word[:length], ()))
+        return found
 
 
 def _forms(word: str) -> list[str]:
@@ -133,19 +147,16 @@ class _Phrases:
     occurrence of "de" or "the" costs a few lookups, not a scan over every phrase after it)."""
 
     def __init__(self, entries: list[tuple[tuple[_Part, ...], int]]) -> None:
-        self.exact: dict[str, list] = {}
-        self.prefixes: dict[str, list] = {}
+        self.index = _Index()
         for parts, concept in entries:
-            index = self.prefixes if parts[1].prefix else self.exact
-            index.setdefault(parts[1].text, []).append((parts, concept))
-        self.longest = max(map(len, self.prefixes), default=0)
+            self.index.add(parts[1], (parts, concept))
 
     def after(self, second: str) -> tuple[tuple[int, ...], tuple]:
         """(concepts of two-word stems completed by `second`, longer stems still open)."""
         done: list[int] = []
         open_: list[tuple[tuple[_Part, ...], int]] = []
         for form in dict.fromkeys([*_forms(second), strip_marks(second)]):
-            for parts, concept in _lookup(self.exact, self.prefixes, self.longest, form):
+            for parts, concept in self.index.lookup(form):
                 if len(parts) == 2:
                     done.append(concept)
                 else:
@@ -157,21 +168,15 @@ class _Phrases:
 class Lexicon:
     names: tuple[str, ...]  # concept id -> name, in inventory order
     categories: dict[int, str]  # hazard concept id -> risk category
-    # A stem's first part -> [(parts, concept id)], for worded scripts: whole-word parts in
-    # `exact`, prefix parts in `prefixes` (a word looks up each of its own prefixes: one
-    # dictionary lookup per length instead of a scan over every stem with the same start).
-    exact: dict[str, list[tuple[tuple[_Part, ...], int]]]
-    prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]]
-    # First character -> [(substring, concept id)], for scripts written without spaces.
-    runs: dict[str, list[tuple[str, int]]]
+    # Stems of worded scripts by their first part, as written.
+    words: _Index
     # The accent-free variants of stems of MIN_STRIPPED+ characters, looked up with the word
     # without its accents (and only those: "gün" must not become the English "gun").
-    stripped_exact: dict[str, list[tuple[tuple[_Part, ...], int]]] = field(default_factory=dict)
-    stripped_prefixes: dict[str, list[tuple[tuple[_Part, ...], int]]] = field(default_factory=dict)
+    stripped: _Index
+    # First character -> [(substring, concept id)], for scripts written without spaces.
+    runs: dict[str, list[tuple[str, int]]]
 
     def __post_init__(self) -> None:
-        self._longest = max(map(len, self.prefixes), default=0)
-        self._stripped_longest = max(map(len, self.stripped_prefixes), default=0)
         self._cache: dict[str, tuple[tuple[int, ...], _Phrases | None]] = {}
         self._pairs: dict[tuple[str, str], tuple[tuple[int, ...], tuple]] = {}
         self._last = threading.local()
@@ -214,9 +219,8 @@ class Lexicon:
         clitics), or, for the accent-free variants of long stems, without its accents."""
         found = []
         for form in _forms(word):
-            found.extend(_lookup(self.exact, self.prefixes, self._longest, form))
-        bare = strip_marks(word)
-        found.extend(_lookup(self.stripped_exact, self.stripped_prefixes, self._stripped_longest, bare))
+            found.extend(self.words.lookup(form))
+        found.extend(self.stripped.lookup(strip_marks(word)))
         return found
 
     def part_matches(self, part: _Part, word: str) -> bool:
@@ -286,7 +290,7 @@ class Lexicon:
 
     def hazards_and_context(self, text: str) -> tuple[dict[str, int], bool]:
         """(risk category -> number of hazard concepts found, as `rules.hazard_hits`; whether a
-        benign-context concept is there too: a process, a game, fiction, history, ...)."""
+        benign-context concept is there too: a game, fiction, history, ...)."""
         hits: dict[str, int] = {}
         benign = False
         for concept in self.find_in_prompt(text):
@@ -316,14 +320,14 @@ def load(directory: Path = LEXICON_DIR, languages: set[str] | None = None) -> Le
     names: list[str] = []
     categories: dict[int, str] = {}
     ids: dict[str, int] = {}
-    stems_of: list[tuple[str, str, int]] = []  # (file, stem, concept)
+    stems_of: list[tuple[str, int]] = []  # (stem, concept)
     for _, name, category, stems in _entries(directory / "en.txt"):
         ids[name] = len(names)
         names.append(name)
         if category:
             categories[ids[name]] = category
         if languages is None or "en" in languages:
-            stems_of.extend(("en.txt", stem, ids[name]) for stem in stems)
+            stems_of.extend((stem, ids[name]) for stem in stems)
     for path in sorted(directory.glob("*.txt")):
         if path.name == "en.txt" or (languages is not None and path.stem not in languages):
             continue
@@ -332,38 +336,29 @@ def load(directory: Path = LEXICON_DIR, languages: set[str] | None = None) -> Le
                 raise ValueError(f"{path.name}:{number}: unknown concept {name!r} (not in en.txt)")
             if category:
                 raise ValueError(f"{path.name}:{number}: categories belong in en.txt only")
-            stems_of.extend((path.name, stem, ids[name]) for stem in stems)
-    exact: dict[str, list] = {}
-    prefixes: dict[str, list] = {}
-    stripped_exact: dict[str, list] = {}
-    stripped_prefixes: dict[str, list] = {}
+            stems_of.extend((stem, ids[name]) for stem in stems)
+    words, stripped = _Index(), _Index()
     runs: dict[str, list] = {}
-    seen: set[tuple] = set()
-    for _, stem, concept in stems_of:
+    seen: set[tuple] = set()  # a stem listed twice (in two files) is indexed once
+    for stem, concept in stems_of:
         stem = _fold(stem)
         if _RUN_SCRIPT_RE.search(stem):
             text = stem.rstrip("=*").replace(" ", "")
-            if (text, concept) not in seen and text:
+            if text and (text, concept) not in seen:
                 seen.add((text, concept))
                 runs.setdefault(text[0], []).append((text, concept))
             continue
         parts = _parts(stem)
-        stripped = _parts(" ".join(strip_marks(word) for word in stem.split()))
         if parts and (parts, concept) not in seen:
             seen.add((parts, concept))
-            (prefixes if parts[0].prefix else exact).setdefault(parts[0].text, []).append((parts, concept))
-        if stripped != parts and sum(len(p.text) for p in stripped) >= MIN_STRIPPED:
-            index = stripped_prefixes if stripped[0].prefix else stripped_exact
-            index.setdefault(stripped[0].text, []).append((stripped, concept))
-    return Lexicon(
-        names=tuple(names),
-        categories=categories,
-        exact=exact,
-        prefixes=prefixes,
-        runs=runs,
-        stripped_exact=stripped_exact,
-        stripped_prefixes=stripped_prefixes,
-    )
+            words.add(parts[0], (parts, concept))
+        accent_free = _parts(" ".join(strip_marks(word) for word in stem.split()))
+        long_enough = sum(len(p.text) for p in accent_free) >= MIN_STRIPPED
+        key = ("accent-free", accent_free, concept)
+        if accent_free != parts and long_enough and key not in seen:
+            seen.add(key)
+            stripped.add(accent_free[0], (accent_free, concept))
+    return Lexicon(names=tuple(names), categories=categories, words=words, stripped=stripped, runs=runs)
 
 
 def lexicon_digest(directory: Path = LEXICON_DIR) -> str:

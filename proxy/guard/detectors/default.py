@@ -242,7 +242,7 @@ class DefaultDetector:
             category, hits, benign = _hazard_reading(window, text, art.concept_weight > 0, confident)
             if benign and sum(hits.values()) <= 1:
                 unsafe *= BENIGN_CONTEXT_DAMPING
-            elif not hits and calibrate(unsafe, threshold) < NO_HAZARD_CONFIDENT:
+            elif not hits and not confident:
                 # Nothing in the prompt names a hazard: an unusual-but-harmless question is far
                 # more likely than a harmful request that avoids every hazard word.
                 unsafe *= NO_HAZARD_DAMPING

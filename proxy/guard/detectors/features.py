@@ -125,19 +125,10 @@ def vectorise(text: str, concept_weight: float = 0.0) -> tuple[np.ndarray, np.nd
         lexicon, buckets = _lexicon_buckets()
         parts.append(buckets[np.asarray(lexicon.find_in_prompt(raw), dtype=np.intp)])
     index = np.concatenate(parts).astype(np.intp)
-    if index.size == 0:
-        return index, np.zeros(0, dtype=np.float32)
     weight = np.full(index.size, CHAR_WEIGHT, dtype=np.float64)
     weight[: words.size] = 1.0
     weight[words.size + chars.size :] = concept_weight
-    counts = _weighted_counts(index, weight)
-    # Bucket value log1p(count), spread over its occurrences in proportion to their weight.
-    share = weight / counts
-    log_counts = np.log1p(counts)
-    # Elementwise sums, not np.dot: BLAS calls hand small vectors to a thread pool, which
-    # costs milliseconds on a busy machine.
-    norm = float(np.sqrt((share * log_counts * log_counts).sum())) or 1.0
-    return index, (share * log_counts / norm).astype(np.float32)
+    return index, _normalised(index, weight)
 
 
 def concept_vector(text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -146,9 +137,18 @@ def concept_vector(text: str) -> tuple[np.ndarray, np.ndarray]:
     language it has few n-grams for)."""
     lexicon, buckets = _lexicon_buckets()
     index = buckets[np.asarray(lexicon.find_in_prompt(text), dtype=np.intp)].astype(np.intp)
+    return index, _normalised(index, np.ones(index.size))
+
+
+def _normalised(index: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """float32 values of the L2-normalised sublinear counts: each bucket's value log1p(weighted
+    count), spread over its occurrences in proportion to their weight."""
     if index.size == 0:
-        return index, np.zeros(0, dtype=np.float32)
-    counts = _weighted_counts(index, np.ones(index.size))
+        return np.zeros(0, dtype=np.float32)
+    counts = _weighted_counts(index, weight)
+    share = weight / counts
     log_counts = np.log1p(counts)
-    norm = float(np.sqrt((log_counts * log_counts / counts).sum())) or 1.0
-    return index, (log_counts / counts / norm).astype(np.float32)
+    # Elementwise sums, not np.dot: BLAS calls hand small vectors to a thread pool, which
+    # costs milliseconds on a busy machine.
+    norm = float(np.sqrt((share * log_counts * log_counts).sum())) or 1.0
+    return (share * log_counts / norm).astype(np.float32)
